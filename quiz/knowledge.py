@@ -1,0 +1,134 @@
+"""What a deck proves true, proves false, and leaves unknown.
+
+The world is open: a fact the deck does not list is unknown, not false. Something is known false
+only through an explicit negative, a functional relation whose subject already has a true value,
+or a completeness declaration (docs/deck-format.md). The generator asks this module, and only
+this module, whether an option may be shown as wrong.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable
+
+from quiz.model import Deck, Entity, Fact, Relation
+
+TRUE, FALSE, UNKNOWN = True, False, None
+
+
+class Knowledge:
+    """Indexes over a deck's facts, and the three-valued truth of any statement."""
+
+    def __init__(self, deck: Deck):
+        self.deck = deck
+        self.relations: dict[str, Relation] = deck.relations
+        self.entities: dict[str, Entity] = deck.entities
+        self.facts: list[Fact] = [_canonical(f, deck.relations[f.relation]) for f in deck.facts]
+        self.fact_by_id = {f.id: f for f in self.facts}
+        self._by_triple: dict[tuple[str, str, Hashable], list[Fact]] = defaultdict(list)
+        self._by_subject: dict[tuple[str, str], list[Fact]] = defaultdict(list)
+        self._by_value: dict[tuple[str, Hashable], list[Fact]] = defaultdict(list)
+        self.entities_by_type: dict[str, list[str]] = defaultdict(list)
+        self.values_by_relation: dict[str, list[Hashable]] = defaultdict(list)
+        # Similarity features: (relation, value) and (relation, subject) pairs an entity takes part in.
+        self.features: dict[str, set[tuple]] = defaultdict(set)
+        self.by_feature: dict[tuple, list[str]] = defaultdict(list)
+
+        for entity in deck.entities.values():
+            self.entities_by_type[entity.type].append(entity.id)
+        seen_values: dict[str, set] = defaultdict(set)
+        for fact in self.facts:
+            self._by_triple[fact.subject, fact.relation, fact.value].append(fact)
+            self._by_subject[fact.subject, fact.relation].append(fact)
+            self._by_value[fact.relation, fact.value].append(fact)
+            if fact.value not in seen_values[fact.relation]:
+                seen_values[fact.relation].add(fact.value)
+                self.values_by_relation[fact.relation].append(fact.value)
+            if fact.is_true:
+                self._add_feature(fact.subject, ("v", fact.relation, fact.value))
+                if isinstance(fact.value, str) and fact.value in deck.entities:
+                    self._add_feature(fact.value, ("s", fact.relation, fact.subject))
+        for entity in deck.entities.values():
+            for tag in entity.tags:
+                self._add_feature(entity.id, ("tag", tag))
+
+    def _add_feature(self, entity_id: str, feature: tuple) -> None:
+        if feature not in self.features[entity_id]:
+            self.features[entity_id].add(feature)
+            self.by_feature[feature].append(entity_id)
+
+    # -- lookups ------------------------------------------------------------------------------
+    def facts_about(self, subject: str, relation: str) -> list[Fact]:
+        return self._by_subject.get((subject, relation), [])
+
+    def facts_with_value(self, relation: str, value: Hashable) -> list[Fact]:
+        return self._by_value.get((relation, value), [])
+
+    def true_values(self, subject: str, relation: str) -> list[Hashable]:
+        return [f.value for f in self.facts_about(subject, relation) if f.is_true]
+
+    def true_subjects(self, relation: str, value: Hashable) -> list[str]:
+        return [f.subject for f in self.facts_with_value(relation, value) if f.is_true]
+
+    # -- truth --------------------------------------------------------------------------------
+    def truth(self, subject: str, relation_id: str, value: Hashable) -> bool | None:
+        """True, False, or None (unknown) for "subject relation value"."""
+        relation = self.relations[relation_id]
+        facts = self._by_triple.get((subject, relation_id, value))
+        if facts:
+            said_true = any(f.is_true for f in facts)
+            said_false = any(f.is_false for f in facts)
+            if said_true != said_false:
+                return said_true
+            return UNKNOWN  # only alleged/denied claims, or a contradiction
+        entity = self.entities.get(subject)
+        if entity is None or entity.type != relation.subject_type:
+            return UNKNOWN
+        if relation.value_type == "entity":
+            value_entity = self.entities.get(value) if isinstance(value, str) else None
+            if value_entity is None or value_entity.type != relation.value_entity_type:
+                return UNKNOWN
+        if relation.functional and any(f.is_true for f in self.facts_about(subject, relation_id)):
+            return FALSE
+        complete = relation.complete
+        if complete.all or value in complete.values or subject in complete.subjects:
+            return FALSE
+        return UNKNOWN
+
+    def closed_values(self, subject: str, relation_id: str) -> list[Hashable] | None:
+        """Every value the subject has, if the deck proves the list complete; else None."""
+        relation = self.relations[relation_id]
+        facts = self.facts_about(subject, relation_id)
+        true = [f.value for f in facts if f.is_true]
+        if relation.functional and true:
+            return true[:1] if len(set(true)) == 1 else None
+        complete = relation.complete
+        if not (complete.all or subject in complete.subjects):
+            return None
+        if any(f.status not in ("confirmed", "reported") and not f.negated for f in facts):
+            return None  # an alleged value is neither in nor out
+        return _unique(true)
+
+    def closed_subjects(self, relation_id: str, value: Hashable) -> list[str] | None:
+        """Every subject with this value, if the deck proves the list complete; else None."""
+        relation = self.relations[relation_id]
+        complete = relation.complete
+        if not (complete.all or value in complete.values):
+            return None
+        facts = self.facts_with_value(relation_id, value)
+        if any(f.status not in ("confirmed", "reported") and not f.negated for f in facts):
+            return None
+        return _unique(f.subject for f in facts if f.is_true)
+
+
+def _unique(items) -> list:
+    return list(dict.fromkeys(items))
+
+
+def _canonical(fact: Fact, relation: Relation) -> Fact:
+    """A boolean fact `value: false` is the explicit negative of `value: true`."""
+    if relation.value_type == "boolean" and fact.value is False:
+        from dataclasses import replace
+
+        return replace(fact, value=True, negated=not fact.negated)
+    return fact

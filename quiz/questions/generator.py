@@ -1,0 +1,502 @@
+"""Turn a deck's facts and cards into questions, each with exactly one provable key.
+
+Every option shown as wrong is one the deck proves false (quiz.knowledge); an option whose truth
+is unknown is never shown. Randomness comes from one `random.Random` per question, seeded by the
+question id and the run's seed, so a question's options do not depend on which other questions
+were generated, and the same seed gives the same output.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Iterator
+from functools import partial
+
+from quiz.i18n import format_date, join_list, t
+from quiz.knowledge import Knowledge
+from quiz.model import Card, Deck, Fact, LocalText, Relation
+from quiz.questions.question import KINDS, Question, question_id
+
+DIFFICULTIES = ("mixed", "near", "far")
+N_DISTRACTORS = 3
+BLANK = "_____"
+# How many candidates to look at per question, so a deck of thousands of entities stays fast.
+_POOL_LIMIT = 48
+
+
+class QuestionGenerator:
+    def __init__(self, deck: Deck, lang: str = "en", seed: int = 0, difficulty: str = "mixed",
+                 knowledge: Knowledge | None = None):
+        if difficulty not in DIFFICULTIES:
+            raise ValueError(f"difficulty must be one of {', '.join(DIFFICULTIES)}")
+        self.deck = deck
+        self.lang = lang
+        self.seed = seed
+        self.difficulty = difficulty
+        self.k = knowledge or Knowledge(deck)
+
+    # -- public -------------------------------------------------------------------------------
+    def generate(self, kinds: Iterable[str] | None = None) -> list[Question]:
+        wanted = set(kinds or KINDS)
+        seen: set[str] = set()
+        statements: set[str] = set()  # a true/false statement asked once, however it was reached
+        out: list[Question] = []
+        for question in self._all():
+            if question.kind not in wanted or question.id in seen:
+                continue
+            if question.kind == "true_false":
+                if question.prompt in statements:
+                    continue
+                statements.add(question.prompt)
+            seen.add(question.id)
+            out.append(question)
+        return out
+
+    def _all(self) -> Iterator[Question]:
+        facts_by_relation: dict[str, list[Fact]] = defaultdict(list)
+        for fact in self.k.facts:
+            facts_by_relation[fact.relation].append(fact)
+        for relation in self.deck.relations.values():
+            facts = facts_by_relation.get(relation.id, [])
+            disputed = any(f.status in ("alleged", "denied") for f in facts)
+            for fact in facts:
+                yield from self._fact_questions(relation, fact, disputed)
+            yield from self._subject_groups(relation, facts)
+            yield from self._value_groups(relation, facts)
+        for card in self.deck.cards:
+            yield from self._card_questions(card)
+
+    # -- rendering ----------------------------------------------------------------------------
+    def name(self, entity_id: str) -> str:
+        return self.k.entities[entity_id].name.get(self.lang)
+
+    def show(self, relation: Relation, value: Hashable) -> str:
+        kind = relation.value_type
+        if kind == "entity":
+            return self.name(value)
+        if kind == "date":
+            return format_date(value, self.lang)
+        if isinstance(value, LocalText):
+            return value.get(self.lang)
+        return str(value)
+
+    def accepted(self, relation: Relation, value: Hashable, fact: Fact | None = None) -> list[str]:
+        if relation.value_type == "entity":
+            entity = self.k.entities[value]
+            texts = [entity.name.get(self.lang), *entity.name.all(), *entity.aliases]
+        elif relation.value_type == "date":
+            texts = [format_date(value, self.lang), format_date(value, "en"), value]
+        elif isinstance(value, LocalText):
+            texts = [value.get(self.lang), *value.all()]
+        else:
+            texts = [str(value)]
+        if fact is not None:
+            texts += fact.accept
+        return list(dict.fromkeys(texts))
+
+    def fill(self, relation: Relation, key: str, subject: str | None, value: Hashable | None,
+             blank: str | None = None) -> str | None:
+        template = relation.template(self.lang, key)
+        if template is None:
+            return None
+        subject_text = BLANK if blank == "subject" else (self.name(subject) if subject else "")
+        value_text = BLANK if blank == "value" else ("" if value is None else self.show(relation, value))
+        return template.format(subject=subject_text, value=value_text)
+
+    def as_of(self, facts: Iterable[Fact]) -> str:
+        dates = [f.as_of for f in facts if f.as_of]
+        return f" {t('as_of', self.lang, date=format_date(max(dates), self.lang))}" if dates else ""
+
+    def sources(self, facts: Iterable[Fact]) -> list[dict]:
+        out: dict[str, dict] = {}
+        for fact in facts:
+            for source_id in fact.sources:
+                source = self.deck.sources[source_id]
+                out.setdefault(source_id, source.to_dict())
+        return list(out.values())
+
+    def explain(self, facts: Iterable[Fact]) -> str:
+        """Each fact's explanation, or failing that the fact itself stated plainly."""
+        texts = []
+        for fact in facts:
+            if fact.explain:
+                texts.append(fact.explain.get(self.lang))
+                continue
+            relation = self.k.relations[fact.relation]
+            key = "negative" if fact.negated else "statement"
+            text = self.fill(relation, key, fact.subject, fact.value)
+            if text and (fact.is_true or fact.is_false):
+                texts.append(text)
+        return " ".join(dict.fromkeys(texts))
+
+    def topic(self, relation: Relation) -> str:
+        return (relation.topic or relation.label).get(self.lang)
+
+    def rng(self, qid: str) -> random.Random:
+        return random.Random(f"{self.seed}\x1f{qid}")
+
+    def _question(self, kind: str, template: str, anchor: str, relation: Relation | None,
+                  facts: list[Fact], **fields) -> Question:
+        qid = question_id(self.deck.id, template, anchor)
+        return Question(
+            id=qid, kind=kind, lang=self.lang, deck=self.deck.id, template=template,
+            sources=self.sources(facts), facts=[f.id for f in facts],
+            topic=self.topic(relation) if relation else "", **fields,
+        )
+
+    def _choice_question(self, kind: str, template: str, anchor: str, relation: Relation,
+                         facts: list[Fact], prompt: str, keys: list[str], wrong: list[str],
+                         explanation: str) -> Question:
+        qid = question_id(self.deck.id, template, anchor)
+        options = [(text, True) for text in keys] + [(text, False) for text in wrong]
+        self.rng(qid + "/order").shuffle(options)
+        answer = [i for i, (_, is_key) in enumerate(options) if is_key]
+        return self._question(
+            kind, template, anchor, relation, facts, prompt=prompt,
+            choices=[text for text, _ in options], answer=answer,
+            answer_text=join_list([options[i][0] for i in answer], self.lang), explanation=explanation,
+        )
+
+    # -- candidates ---------------------------------------------------------------------------
+    def _entity_pool(self, entity_type: str, near: str | None, rng: random.Random) -> list[str]:
+        pool = self.k.entities_by_type.get(entity_type, [])
+        if len(pool) <= 2 * _POOL_LIMIT:
+            return list(pool)
+        picked = dict.fromkeys(rng.sample(pool, _POOL_LIMIT))
+        for feature in sorted(self.k.features.get(near, ()), key=repr) if near else ():
+            sharing = self.k.by_feature[feature]
+            for entity_id in rng.sample(sharing, min(8, len(sharing))):
+                picked.setdefault(entity_id)
+        return list(picked)
+
+    def _value_pool(self, relation: Relation, key: Hashable, rng: random.Random) -> list[Hashable]:
+        kind = relation.value_type
+        if kind == "entity":
+            return self._entity_pool(relation.value_entity_type, key, rng)
+        observed = self.k.values_by_relation.get(relation.id, [])
+        if len(observed) > 2 * _POOL_LIMIT:
+            observed = rng.sample(observed, _POOL_LIMIT)
+        pool = list(observed)
+        if kind == "year":
+            pool += [key + d for d in range(-12, 13) if d and 1 <= key + d <= 9999]
+        elif kind == "number":
+            pool += [v for v in {key + d for d in (-3, -2, -1, 1, 2, 3, 5, 10)} | {key * 2, key // 2}
+                     if v >= 0]
+        elif kind == "date":
+            pool += _nearby_dates(key)
+        return list(dict.fromkeys(pool))
+
+    def _closeness(self, relation: Relation | None, key: Hashable, other: Hashable) -> float:
+        """Higher is more similar: shared features for entities, distance for numbers."""
+        if isinstance(key, bool):
+            return 0.0
+        if isinstance(key, int) and isinstance(other, int):
+            return -abs(key - other)
+        if isinstance(key, str) and key in self.k.entities:
+            return float(len(self.k.features.get(key, set()) & self.k.features.get(other, set())))
+        if isinstance(key, str) and isinstance(other, str):  # dates
+            return -abs(_month_index(key) - _month_index(other))
+        if isinstance(key, LocalText) and isinstance(other, LocalText):
+            return -abs(len(key.get(self.lang)) - len(other.get(self.lang)))
+        return 0.0
+
+    def _pick(self, candidates: list[Hashable], key: Hashable, n: int, rng: random.Random,
+              relation: Relation | None) -> list[Hashable]:
+        if len(candidates) <= n:
+            rng.shuffle(candidates)
+            return candidates
+        scored = [(self._closeness(relation, key, c), rng.random(), c) for c in candidates]
+        if self.difficulty == "far":
+            scored.sort(key=lambda item: (item[0], item[1]))
+            return [c for _, _, c in scored[:n]]
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        if self.difficulty == "near":
+            return [c for _, _, c in scored[:n]]
+        # mixed: the nearest half, the rest at random from what is left.
+        half = (n + 1) // 2
+        rest = [c for _, _, c in scored[half:]]
+        return [c for _, _, c in scored[:half]] + rng.sample(rest, n - half)
+
+    def _distinct(self, relation: Relation, values: list[Hashable], avoid: set[str],
+                  show=None) -> list[Hashable]:
+        """Drop values whose text would repeat another option's (or the key's)."""
+        show = show or (lambda v: self.show(relation, v))
+        out, taken = [], {text.casefold() for text in avoid}
+        for value in values:
+            text = show(value).casefold()
+            if text not in taken:
+                taken.add(text)
+                out.append(value)
+        return out
+
+    def wrong_values(self, relation: Relation, subject: str, key: Hashable, n: int,
+                     rng: random.Random, keys_shown: list[str]) -> list[Hashable]:
+        pool = [v for v in self._value_pool(relation, key, rng)
+                if v != key and v != subject and self.k.truth(subject, relation.id, v) is False]
+        pool = self._distinct(relation, pool, set(keys_shown) | {self.name(subject)})
+        return self._pick(pool, key, n, rng, relation)
+
+    def wrong_subjects(self, relation: Relation, value: Hashable, near: str | None, n: int,
+                       rng: random.Random, keys_shown: list[str]) -> list[str]:
+        pool = [s for s in self._entity_pool(relation.subject_type, near, rng)
+                if s != value and self.k.truth(s, relation.id, value) is False]
+        avoid = set(keys_shown)
+        if relation.value_type == "entity":
+            avoid.add(self.name(value))
+        pool = self._distinct(relation, pool, avoid, show=self.name)
+        return self._pick(pool, near, n, rng, relation)
+
+    # -- questions about one fact -------------------------------------------------------------
+    def _fact_questions(self, relation: Relation, fact: Fact, disputed: bool) -> Iterator[Question]:
+        if fact.is_true:
+            yield from self._true_fact(relation, fact)
+            if disputed:
+                yield from self._status_question(relation, fact)
+        elif fact.is_false:
+            statement = self.fill(relation, "statement", fact.subject, fact.value)
+            if statement:
+                yield self._true_false(relation, fact, "true_false.negative", fact.id,
+                                       statement + self.as_of([fact]), False, [fact])
+        else:
+            yield from self._status_question(relation, fact)
+
+    def _true_false(self, relation: Relation, fact: Fact, template: str, anchor: str,
+                    statement: str, is_true: bool, facts: list[Fact]) -> Question:
+        choices = [t("true", self.lang), t("false", self.lang)]
+        return self._question(
+            "true_false", template, anchor, relation, facts,
+            prompt=f"{t('true_or_false', self.lang)} {statement}", choices=choices,
+            answer=[0 if is_true else 1], answer_text=choices[0 if is_true else 1],
+            explanation=self.explain(facts),
+        )
+
+    def _true_fact(self, relation: Relation, fact: Fact) -> Iterator[Question]:
+        s, v, when = fact.subject, fact.value, self.as_of([fact])
+        boolean = relation.value_type == "boolean"
+        statement = self.fill(relation, "statement", s, v)
+        if statement:
+            yield self._true_false(relation, fact, "true_false.fact", fact.id, statement + when, True, [fact])
+            qid = question_id(self.deck.id, "true_false.altered", fact.id)
+            rng = self.rng(qid)
+            wrong = [] if boolean else self.wrong_values(relation, s, v, 1, rng, [self.show(relation, v)])
+            if wrong:
+                altered = self.fill(relation, "statement", s, wrong[0])
+                yield self._true_false(relation, fact, "true_false.altered", fact.id, altered + when, False,
+                                       [fact])
+            else:
+                others = self.wrong_subjects(relation, v, s, 1, rng, [self.name(s)])
+                if others:
+                    altered = self.fill(relation, "statement", others[0], v)
+                    yield self._true_false(relation, fact, "true_false.altered", fact.id, altered + when,
+                                           False, [fact])
+
+        if not boolean:
+            prompt = self.fill(relation, "ask_value", s, v)
+            if prompt:
+                anchor, template = fact.id, "mcq.ask_value"
+                key = self.show(relation, v)
+                rng = self.rng(question_id(self.deck.id, template, anchor))
+                wrong = self.wrong_values(relation, s, v, N_DISTRACTORS, rng, [key])
+                if len(wrong) == N_DISTRACTORS:
+                    yield self._choice_question(
+                        "mcq", template, anchor, relation, [fact], prompt + when, [key],
+                        [self.show(relation, w) for w in wrong], self.explain([fact]))
+
+        prompt = self.fill(relation, "ask_subject", s, v)
+        if prompt:
+            anchor, template = fact.id, "mcq.ask_subject"
+            key = self.name(s)
+            rng = self.rng(question_id(self.deck.id, template, anchor))
+            wrong = self.wrong_subjects(relation, v, s, N_DISTRACTORS, rng, [key])
+            if len(wrong) == N_DISTRACTORS:
+                yield self._choice_question(
+                    "mcq", template, anchor, relation, [fact], prompt + when, [key],
+                    [self.name(w) for w in wrong], self.explain([fact]))
+
+        # Free recall only where the deck proves the answer unique.
+        if not boolean and self.k.closed_values(s, relation.id) == [v]:
+            answer, accepted = self.show(relation, v), self.accepted(relation, v, fact)
+            prompt = self.fill(relation, "ask_value", s, v)
+            if prompt:
+                yield self._question("type_in", "type_in.ask_value", fact.id, relation, [fact],
+                                     prompt=prompt + when, answer_text=answer, accepted=accepted,
+                                     explanation=self.explain([fact]))
+            cloze = self.fill(relation, "statement", s, v, blank="value")
+            if cloze and BLANK in cloze:
+                yield self._question("cloze", "cloze.value", fact.id, relation, [fact],
+                                     prompt=cloze + when, answer_text=answer, accepted=accepted,
+                                     explanation=self.explain([fact]))
+        if self.k.closed_subjects(relation.id, v) == [s]:
+            entity = self.k.entities[s]
+            cloze = self.fill(relation, "statement", s, v, blank="subject")
+            if cloze and BLANK in cloze:
+                accepted = list(dict.fromkeys([self.name(s), *entity.name.all(), *entity.aliases]))
+                yield self._question("cloze", "cloze.subject", fact.id, relation, [fact],
+                                     prompt=cloze + when, answer_text=self.name(s), accepted=accepted,
+                                     explanation=self.explain([fact]))
+
+    def _status_question(self, relation: Relation, fact: Fact) -> Iterator[Question]:
+        statement = self.fill(relation, "statement", fact.subject, fact.value)
+        if not statement:
+            return
+        statuses = ["confirmed", "reported", "alleged", "denied"]
+        choices = [t(f"status.{status}", self.lang) for status in statuses]
+        key = statuses.index(fact.status)
+        yield self._question(
+            "mcq", "mcq.status", fact.id, relation, [fact],
+            prompt=t("status_prompt", self.lang, statement=statement + self.as_of([fact])),
+            choices=choices, answer=[key], answer_text=choices[key], explanation=self.explain([fact]),
+        )
+
+    # -- questions about several facts --------------------------------------------------------
+    def _subject_groups(self, relation: Relation, facts: list[Fact]) -> Iterator[Question]:
+        """Questions about every value of one subject: select-all, NOT, flashcard."""
+        if relation.value_type == "boolean":
+            return
+        by_subject: dict[str, list[Fact]] = defaultdict(list)
+        for fact in facts:
+            if fact.is_true:
+                by_subject[fact.subject].append(fact)
+        for subject, group in by_subject.items():
+            values = list(dict.fromkeys(f.value for f in group))
+            anchor = f"{relation.id}:{subject}:" + ",".join(sorted(f.id for f in group))
+            keys = [self.show(relation, v) for v in values]
+            when = self.as_of(group)
+            closed = self.k.closed_values(subject, relation.id)
+
+            prompt = self.fill(relation, "ask_values", subject, None)
+            if prompt and len(values) >= 2:
+                yield from self._select_all(relation, group, anchor, "multi_select.ask_values", prompt + when,
+                                            keys, partial(self.wrong_values, relation, subject, values[0]),
+                                            partial(self.show, relation))
+            prompt = self.fill(relation, "ask_value_not", subject, None)
+            if prompt and len(values) >= N_DISTRACTORS:
+                template = "mcq_not.ask_value_not"
+                rng = self.rng(question_id(self.deck.id, template, anchor))
+                wrong = self.wrong_values(relation, subject, values[0], 1, rng, keys)
+                if wrong:
+                    shown = rng.sample(values, N_DISTRACTORS)
+                    used = [f for f in group if f.value in shown]
+                    yield self._choice_question(
+                        "mcq_not", template, anchor, relation, used, prompt + when,
+                        [self.show(relation, wrong[0])], [self.show(relation, v) for v in shown],
+                        self.explain(used))
+            if closed and closed == values:
+                key = "ask_values" if len(values) > 1 else "ask_value"
+                prompt = self.fill(relation, key, subject, values[0])
+                if prompt:
+                    yield self._question("flashcard", "flashcard.values", anchor, relation, group,
+                                         prompt=prompt + when, answer_text=join_list(keys, self.lang),
+                                         accepted=keys if len(keys) == 1 else [],
+                                         explanation=self.explain(group))
+
+    def _value_groups(self, relation: Relation, facts: list[Fact]) -> Iterator[Question]:
+        """Questions about every subject that shares one value: select-all, NOT, flashcard."""
+        by_value: dict[Hashable, list[Fact]] = defaultdict(list)
+        for fact in facts:
+            if fact.is_true:
+                by_value[fact.value].append(fact)
+        for value, group in by_value.items():
+            subjects = list(dict.fromkeys(f.subject for f in group))
+            value_key = value if isinstance(value, (str, int)) else repr(value)
+            anchor = f"{relation.id}:{value_key}:" + ",".join(sorted(f.id for f in group))
+            keys = [self.name(s) for s in subjects]
+            when = self.as_of(group)
+            closed = self.k.closed_subjects(relation.id, value)
+
+            prompt = self.fill(relation, "ask_subjects", None, value)
+            if prompt and len(subjects) >= 2:
+                yield from self._select_all(relation, group, anchor, "multi_select.ask_subjects", prompt + when,
+                                            keys, partial(self.wrong_subjects, relation, value, subjects[0]),
+                                            self.name)
+            prompt = self.fill(relation, "ask_subject_not", None, value)
+            if prompt and len(subjects) >= N_DISTRACTORS:
+                template = "mcq_not.ask_subject_not"
+                rng = self.rng(question_id(self.deck.id, template, anchor))
+                wrong = self.wrong_subjects(relation, value, subjects[0], 1, rng, keys)
+                if wrong:
+                    shown = rng.sample(subjects, N_DISTRACTORS)
+                    used = [f for f in group if f.subject in shown]
+                    yield self._choice_question(
+                        "mcq_not", template, anchor, relation, used, prompt + when,
+                        [self.name(wrong[0])], [self.name(s) for s in shown], self.explain(used))
+            if closed and closed == subjects:
+                prompt = self.fill(relation, "ask_subjects", None, value)
+                if prompt:
+                    yield self._question("flashcard", "flashcard.subjects", anchor, relation, group,
+                                         prompt=prompt + when, answer_text=join_list(keys, self.lang),
+                                         explanation=self.explain(group))
+
+    def _select_all(self, relation: Relation, group: list[Fact], anchor: str, template: str, prompt: str,
+                    keys: list[str], find_wrong, show) -> Iterator[Question]:
+        rng = self.rng(question_id(self.deck.id, template, anchor))
+        n_keys = min(len(keys), rng.randint(1, 4))
+        wrong = find_wrong(5 - n_keys, rng, keys)
+        if not wrong or n_keys + len(wrong) < 4:
+            return
+        shown_keys = rng.sample(keys, n_keys)
+        used = [f for f, key in zip(group, keys, strict=False) if key in shown_keys]
+        yield self._choice_question(
+            "multi_select", template, anchor, relation, used,
+            f"{prompt} {t('select_all', self.lang)}", shown_keys, [show(w) for w in wrong],
+            self.explain(used))
+
+    # -- authored cards -----------------------------------------------------------------------
+    def _card_questions(self, card: Card) -> Iterator[Question]:
+        front, back = card.front.get(self.lang), card.back.get(self.lang)
+        explanation = card.explain.get(self.lang) if card.explain else ""
+        sources = [self.deck.sources[s].to_dict() for s in card.sources if s in self.deck.sources]
+        common = {"lang": self.lang, "deck": self.deck.id, "facts": [card.id], "sources": sources,
+                  "topic": ", ".join(card.tags), "explanation": explanation}
+        accepted = list(dict.fromkeys([back, *card.back.all(), *card.accept]))
+        yield Question(id=question_id(self.deck.id, "card.flashcard", card.id), kind="flashcard",
+                       template="card.flashcard", prompt=front, answer_text=back, accepted=accepted, **common)
+        if card.choices:
+            qid = question_id(self.deck.id, "card.mcq", card.id)
+            options = [choice.get(self.lang) for choice in card.choices]
+            self.rng(qid + "/order").shuffle(options)
+            yield Question(id=qid, kind="mcq", template="card.mcq", prompt=front, choices=options,
+                           answer=[options.index(back)], answer_text=back, **common)
+        elif "\n" not in back and len(back) <= 60:
+            yield Question(id=question_id(self.deck.id, "card.type_in", card.id), kind="type_in",
+                           template="card.type_in", prompt=front, answer_text=back, accepted=accepted,
+                           **common)
+
+
+def _month_index(iso: str) -> int:
+    parts = iso.split("-")
+    return int(parts[0]) * 12 + (int(parts[1]) - 1 if len(parts) > 1 else 0)
+
+
+def _nearby_dates(iso: str) -> list[str]:
+    """Dates of the same precision as `iso`, a few months or years away."""
+    parts = iso.split("-")
+    year = int(parts[0])
+    if len(parts) == 1:
+        return [str(year + d) for d in range(-6, 7) if d]
+    out = []
+    for d in (-14, -7, -3, -2, -1, 1, 2, 3, 7, 12):
+        index = _month_index(iso) + d
+        month = f"{index // 12:04d}-{index % 12 + 1:02d}"
+        out.append(month if len(parts) == 2 else f"{month}-{parts[2]}")
+    return [date for date in out if _valid_day(date)]
+
+
+def _valid_day(iso: str) -> bool:
+    import datetime
+
+    parts = iso.split("-")
+    if len(parts) < 3:
+        return True
+    try:
+        datetime.date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        return False
+    return True
+
+
+def generate(deck: Deck, lang: str = "en", seed: int = 0, kinds: Iterable[str] | None = None,
+             difficulty: str = "mixed") -> list[Question]:
+    """All questions for `deck` in `lang`; deterministic for a given seed."""
+    return QuestionGenerator(deck, lang=lang, seed=seed, difficulty=difficulty).generate(kinds)

@@ -1,0 +1,41 @@
+"""A generated question: what the learner sees, and what counts as right."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+
+KINDS = ("mcq", "mcq_not", "true_false", "multi_select", "type_in", "cloze", "flashcard")
+CHOICE_KINDS = frozenset({"mcq", "mcq_not", "true_false", "multi_select"})
+TYPED_KINDS = frozenset({"type_in", "cloze"})
+
+
+@dataclass(slots=True)
+class Question:
+    id: str  # stable: deck + template + the facts asked about; not language, seed or order
+    kind: str  # one of KINDS
+    lang: str
+    prompt: str
+    deck: str
+    template: str  # which generator rule made it, e.g. "mcq.ask_subject"
+    choices: list[str] = field(default_factory=list)
+    answer: list[int] = field(default_factory=list)  # indices into choices
+    answer_text: str = ""
+    accepted: list[str] = field(default_factory=list)  # typed answers counted as right
+    explanation: str = ""
+    sources: list[dict] = field(default_factory=list)  # {"seed", "outlet", "title", "date"}
+    facts: list[str] = field(default_factory=list)  # ids of the facts (or cards) it rests on
+    topic: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Question:
+        return cls(**{key: data[key] for key in cls.__dataclass_fields__ if key in data})
+
+
+def question_id(deck: str, template: str, anchor: str) -> str:
+    """A short stable id; `anchor` names the facts (or group of facts) asked about."""
+    digest = hashlib.blake2b(f"{deck}\x1f{template}\x1f{anchor}".encode(), digest_size=8)
+    return digest.hexdigest()
