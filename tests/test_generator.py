@@ -169,3 +169,23 @@ def test_authored_cards_keep_their_text_literally(mini_deck):
     assert mcq.prompt == "[A] Paris is the capital of?"
     assert sorted(mcq.choices) == sorted(["France", "Spain", "[/]"])
     assert mcq.choices[mcq.answer[0]] == "France"
+
+
+def test_one_question_can_be_rebuilt_from_its_template_and_anchor(mini_deck):
+    from quiz.questions.generator import QuestionGenerator
+
+    for seed in (0, 5):
+        generator = QuestionGenerator(mini_deck, lang="id", seed=seed)
+        for question in generator.generate():
+            rebuilt = generator.one(question.template, question.anchor)
+            if question.kind == "true_false" and rebuilt and rebuilt.prompt != question.prompt:
+                continue  # a statement deduplicated away in the full listing
+            assert rebuilt == question
+
+
+def test_rebuilding_a_question_whose_fact_is_gone_gives_none(mini_deck):
+    from quiz.questions.generator import QuestionGenerator
+
+    generator = QuestionGenerator(mini_deck)
+    assert generator.one("mcq.ask_value", "fact:no_such_fact") is None
+    assert generator.one("mcq_not.ask_subject_not", "value:armenia_csto,nope") is None

@@ -35,6 +35,7 @@ class QuestionGenerator:
         self.seed = seed
         self.difficulty = difficulty
         self.k = knowledge or Knowledge(deck)
+        self._disputed_cache: dict[str, bool] = {}
 
     # -- public -------------------------------------------------------------------------------
     def generate(self, kinds: Iterable[str] | None = None) -> list[Question]:
@@ -59,9 +60,8 @@ class QuestionGenerator:
             facts_by_relation[fact.relation].append(fact)
         for relation in self.deck.relations.values():
             facts = facts_by_relation.get(relation.id, [])
-            disputed = any(f.status in ("alleged", "denied") for f in facts)
             for fact in facts:
-                yield from self._fact_questions(relation, fact, disputed)
+                yield from self._fact_questions(relation, fact, self._disputed(relation.id))
             yield from self._subject_groups(relation, facts)
             yield from self._value_groups(relation, facts)
         for card in self.deck.cards:
@@ -140,7 +140,7 @@ class QuestionGenerator:
                   facts: list[Fact], **fields) -> Question:
         qid = question_id(self.deck.id, template, anchor)
         return Question(
-            id=qid, kind=kind, lang=self.lang, deck=self.deck.id, template=template,
+            id=qid, kind=kind, lang=self.lang, deck=self.deck.id, template=template, anchor=anchor,
             sources=self.sources(facts), facts=[f.id for f in facts],
             topic=self.topic(relation) if relation else "", **fields,
         )
@@ -256,7 +256,7 @@ class QuestionGenerator:
         elif fact.is_false:
             statement = self.fill(relation, "statement", fact.subject, fact.value)
             if statement:
-                yield self._true_false(relation, fact, "true_false.negative", fact.id,
+                yield self._true_false(relation, fact, "true_false.negative", f"fact:{fact.id}",
                                        statement + self.as_of([fact]), False, [fact])
         else:
             yield from self._status_question(relation, fact)
@@ -276,25 +276,25 @@ class QuestionGenerator:
         boolean = relation.value_type == "boolean"
         statement = self.fill(relation, "statement", s, v)
         if statement:
-            yield self._true_false(relation, fact, "true_false.fact", fact.id, statement + when, True, [fact])
-            qid = question_id(self.deck.id, "true_false.altered", fact.id)
+            yield self._true_false(relation, fact, "true_false.fact", f"fact:{fact.id}", statement + when, True, [fact])
+            qid = question_id(self.deck.id, "true_false.altered", f"fact:{fact.id}")
             rng = self.rng(qid)
             wrong = [] if boolean else self.wrong_values(relation, s, v, 1, rng, [self.show(relation, v)])
             if wrong:
                 altered = self.fill(relation, "statement", s, wrong[0])
-                yield self._true_false(relation, fact, "true_false.altered", fact.id, altered + when, False,
+                yield self._true_false(relation, fact, "true_false.altered", f"fact:{fact.id}", altered + when, False,
                                        [fact])
             else:
                 others = self.wrong_subjects(relation, v, s, 1, rng, [self.name(s)])
                 if others:
                     altered = self.fill(relation, "statement", others[0], v)
-                    yield self._true_false(relation, fact, "true_false.altered", fact.id, altered + when,
+                    yield self._true_false(relation, fact, "true_false.altered", f"fact:{fact.id}", altered + when,
                                            False, [fact])
 
         if not boolean:
             prompt = self.fill(relation, "ask_value", s, v)
             if prompt:
-                anchor, template = fact.id, "mcq.ask_value"
+                anchor, template = f"fact:{fact.id}", "mcq.ask_value"
                 key = self.show(relation, v)
                 rng = self.rng(question_id(self.deck.id, template, anchor))
                 wrong = self.wrong_values(relation, s, v, N_DISTRACTORS, rng, [key])
@@ -305,7 +305,7 @@ class QuestionGenerator:
 
         prompt = self.fill(relation, "ask_subject", s, v)
         if prompt:
-            anchor, template = fact.id, "mcq.ask_subject"
+            anchor, template = f"fact:{fact.id}", "mcq.ask_subject"
             key = self.name(s)
             rng = self.rng(question_id(self.deck.id, template, anchor))
             wrong = self.wrong_subjects(relation, v, s, N_DISTRACTORS, rng, [key])
@@ -319,12 +319,12 @@ class QuestionGenerator:
             answer, accepted = self.show(relation, v), self.accepted(relation, v, fact)
             prompt = self.fill(relation, "ask_value", s, v)
             if prompt:
-                yield self._question("type_in", "type_in.ask_value", fact.id, relation, [fact],
+                yield self._question("type_in", "type_in.ask_value", f"fact:{fact.id}", relation, [fact],
                                      prompt=prompt + when, answer_text=answer, accepted=accepted,
                                      explanation=self.explain([fact]))
             cloze = self.fill(relation, "statement", s, v, blank="value")
             if cloze and BLANK in cloze:
-                yield self._question("cloze", "cloze.value", fact.id, relation, [fact],
+                yield self._question("cloze", "cloze.value", f"fact:{fact.id}", relation, [fact],
                                      prompt=cloze + when, answer_text=answer, accepted=accepted,
                                      explanation=self.explain([fact]))
         if self.k.closed_subjects(relation.id, v) == [s]:
@@ -332,7 +332,7 @@ class QuestionGenerator:
             cloze = self.fill(relation, "statement", s, v, blank="subject")
             if cloze and BLANK in cloze:
                 accepted = list(dict.fromkeys([self.name(s), *entity.name.all(), *entity.aliases]))
-                yield self._question("cloze", "cloze.subject", fact.id, relation, [fact],
+                yield self._question("cloze", "cloze.subject", f"fact:{fact.id}", relation, [fact],
                                      prompt=cloze + when, answer_text=self.name(s), accepted=accepted,
                                      explanation=self.explain([fact]))
 
@@ -344,7 +344,7 @@ class QuestionGenerator:
         choices = [t(f"status.{status}", self.lang) for status in statuses]
         key = statuses.index(fact.status)
         yield self._question(
-            "mcq", "mcq.status", fact.id, relation, [fact],
+            "mcq", "mcq.status", f"fact:{fact.id}", relation, [fact],
             prompt=t("status_prompt", self.lang, statement=statement + self.as_of([fact])),
             choices=choices, answer=[key], answer_text=choices[key], explanation=self.explain([fact]),
         )
@@ -359,37 +359,41 @@ class QuestionGenerator:
             if fact.is_true:
                 by_subject[fact.subject].append(fact)
         for subject, group in by_subject.items():
-            values = list(dict.fromkeys(f.value for f in group))
-            anchor = f"{relation.id}:{subject}:" + ",".join(sorted(f.id for f in group))
-            keys = [self.show(relation, v) for v in values]
-            when = self.as_of(group)
-            closed = self.k.closed_values(subject, relation.id)
+            yield from self._subject_group(relation, subject, group)
 
-            prompt = self.fill(relation, "ask_values", subject, None)
-            if prompt and len(values) >= 2:
-                yield from self._select_all(relation, group, anchor, "multi_select.ask_values", prompt + when,
-                                            keys, partial(self.wrong_values, relation, subject, values[0]),
-                                            partial(self.show, relation))
-            prompt = self.fill(relation, "ask_value_not", subject, None)
-            if prompt and len(values) >= N_DISTRACTORS:
-                template = "mcq_not.ask_value_not"
-                rng = self.rng(question_id(self.deck.id, template, anchor))
-                wrong = self.wrong_values(relation, subject, values[0], 1, rng, keys)
-                if wrong:
-                    shown = rng.sample(values, N_DISTRACTORS)
-                    used = [f for f in group if f.value in shown]
-                    yield self._choice_question(
-                        "mcq_not", template, anchor, relation, used, prompt + when,
-                        [self.show(relation, wrong[0])], [self.show(relation, v) for v in shown],
-                        self.explain(used))
-            if closed and closed == values:
-                key = "ask_values" if len(values) > 1 else "ask_value"
-                prompt = self.fill(relation, key, subject, values[0])
-                if prompt:
-                    yield self._question("flashcard", "flashcard.values", anchor, relation, group,
-                                         prompt=prompt + when, answer_text=join_list(keys, self.lang),
-                                         accepted=keys if len(keys) == 1 else [],
-                                         explanation=self.explain(group))
+    def _subject_group(self, relation: Relation, subject: str, group: list[Fact]) -> Iterator[Question]:
+        """One group: every true fact of `relation` about `subject`."""
+        values = list(dict.fromkeys(f.value for f in group))
+        anchor = "subject:" + ",".join(sorted(f.id for f in group))
+        keys = [self.show(relation, v) for v in values]
+        when = self.as_of(group)
+        closed = self.k.closed_values(subject, relation.id)
+
+        prompt = self.fill(relation, "ask_values", subject, None)
+        if prompt and len(values) >= 2:
+            yield from self._select_all(relation, group, anchor, "multi_select.ask_values", prompt + when,
+                                        keys, partial(self.wrong_values, relation, subject, values[0]),
+                                        partial(self.show, relation))
+        prompt = self.fill(relation, "ask_value_not", subject, None)
+        if prompt and len(values) >= N_DISTRACTORS:
+            template = "mcq_not.ask_value_not"
+            rng = self.rng(question_id(self.deck.id, template, anchor))
+            wrong = self.wrong_values(relation, subject, values[0], 1, rng, keys)
+            if wrong:
+                shown = rng.sample(values, N_DISTRACTORS)
+                used = [f for f in group if f.value in shown]
+                yield self._choice_question(
+                    "mcq_not", template, anchor, relation, used, prompt + when,
+                    [self.show(relation, wrong[0])], [self.show(relation, v) for v in shown],
+                    self.explain(used))
+        if closed and closed == values:
+            key = "ask_values" if len(values) > 1 else "ask_value"
+            prompt = self.fill(relation, key, subject, values[0])
+            if prompt:
+                yield self._question("flashcard", "flashcard.values", anchor, relation, group,
+                                     prompt=prompt + when, answer_text=join_list(keys, self.lang),
+                                     accepted=keys if len(keys) == 1 else [],
+                                     explanation=self.explain(group))
 
     def _value_groups(self, relation: Relation, facts: list[Fact]) -> Iterator[Question]:
         """Questions about every subject that shares one value: select-all, NOT, flashcard."""
@@ -398,35 +402,38 @@ class QuestionGenerator:
             if fact.is_true:
                 by_value[fact.value].append(fact)
         for value, group in by_value.items():
-            subjects = list(dict.fromkeys(f.subject for f in group))
-            value_key = value if isinstance(value, (str, int)) else repr(value)
-            anchor = f"{relation.id}:{value_key}:" + ",".join(sorted(f.id for f in group))
-            keys = [self.name(s) for s in subjects]
-            when = self.as_of(group)
-            closed = self.k.closed_subjects(relation.id, value)
+            yield from self._value_group(relation, value, group)
 
+    def _value_group(self, relation: Relation, value: Hashable, group: list[Fact]) -> Iterator[Question]:
+        """One group: every true fact of `relation` with `value`."""
+        subjects = list(dict.fromkeys(f.subject for f in group))
+        anchor = "value:" + ",".join(sorted(f.id for f in group))
+        keys = [self.name(s) for s in subjects]
+        when = self.as_of(group)
+        closed = self.k.closed_subjects(relation.id, value)
+
+        prompt = self.fill(relation, "ask_subjects", None, value)
+        if prompt and len(subjects) >= 2:
+            yield from self._select_all(relation, group, anchor, "multi_select.ask_subjects", prompt + when,
+                                        keys, partial(self.wrong_subjects, relation, value, subjects[0]),
+                                        self.name)
+        prompt = self.fill(relation, "ask_subject_not", None, value)
+        if prompt and len(subjects) >= N_DISTRACTORS:
+            template = "mcq_not.ask_subject_not"
+            rng = self.rng(question_id(self.deck.id, template, anchor))
+            wrong = self.wrong_subjects(relation, value, subjects[0], 1, rng, keys)
+            if wrong:
+                shown = rng.sample(subjects, N_DISTRACTORS)
+                used = [f for f in group if f.subject in shown]
+                yield self._choice_question(
+                    "mcq_not", template, anchor, relation, used, prompt + when,
+                    [self.name(wrong[0])], [self.name(s) for s in shown], self.explain(used))
+        if closed and closed == subjects:
             prompt = self.fill(relation, "ask_subjects", None, value)
-            if prompt and len(subjects) >= 2:
-                yield from self._select_all(relation, group, anchor, "multi_select.ask_subjects", prompt + when,
-                                            keys, partial(self.wrong_subjects, relation, value, subjects[0]),
-                                            self.name)
-            prompt = self.fill(relation, "ask_subject_not", None, value)
-            if prompt and len(subjects) >= N_DISTRACTORS:
-                template = "mcq_not.ask_subject_not"
-                rng = self.rng(question_id(self.deck.id, template, anchor))
-                wrong = self.wrong_subjects(relation, value, subjects[0], 1, rng, keys)
-                if wrong:
-                    shown = rng.sample(subjects, N_DISTRACTORS)
-                    used = [f for f in group if f.subject in shown]
-                    yield self._choice_question(
-                        "mcq_not", template, anchor, relation, used, prompt + when,
-                        [self.name(wrong[0])], [self.name(s) for s in shown], self.explain(used))
-            if closed and closed == subjects:
-                prompt = self.fill(relation, "ask_subjects", None, value)
-                if prompt:
-                    yield self._question("flashcard", "flashcard.subjects", anchor, relation, group,
-                                         prompt=prompt + when, answer_text=join_list(keys, self.lang),
-                                         explanation=self.explain(group))
+            if prompt:
+                yield self._question("flashcard", "flashcard.subjects", anchor, relation, group,
+                                     prompt=prompt + when, answer_text=join_list(keys, self.lang),
+                                     explanation=self.explain(group))
 
     def _select_all(self, relation: Relation, group: list[Fact], anchor: str, template: str, prompt: str,
                     keys: list[str], find_wrong, show) -> Iterator[Question]:
@@ -436,7 +443,7 @@ class QuestionGenerator:
         if not wrong or n_keys + len(wrong) < 4:
             return
         shown_keys = rng.sample(keys, n_keys)
-        used = [f for f, key in zip(group, keys, strict=False) if key in shown_keys]
+        used = [f for f in group if show(f.value if template.endswith("values") else f.subject) in shown_keys]
         yield self._choice_question(
             "multi_select", template, anchor, relation, used,
             f"{prompt} {t('select_all', self.lang)}", shown_keys, [show(w) for w in wrong],
@@ -445,23 +452,67 @@ class QuestionGenerator:
     # -- authored cards -----------------------------------------------------------------------
     def _card_questions(self, card: Card) -> Iterator[Question]:
         front, back = card.front.get(self.lang), card.back.get(self.lang)
-        explanation = card.explain.get(self.lang) if card.explain else ""
-        sources = [self.deck.sources[s].to_dict() for s in card.sources if s in self.deck.sources]
-        common = {"lang": self.lang, "deck": self.deck.id, "facts": [card.id], "sources": sources,
-                  "topic": ", ".join(card.tags), "explanation": explanation}
+        anchor = f"card:{card.id}"
+        common = {"lang": self.lang, "deck": self.deck.id, "anchor": anchor, "facts": [card.id],
+                  "sources": [self.deck.sources[s].to_dict() for s in card.sources if s in self.deck.sources],
+                  "topic": ", ".join(card.tags), "explanation": card.explain.get(self.lang) if card.explain else ""}
         accepted = list(dict.fromkeys([back, *card.back.all(), *card.accept]))
-        yield Question(id=question_id(self.deck.id, "card.flashcard", card.id), kind="flashcard",
+        yield Question(id=question_id(self.deck.id, "card.flashcard", anchor), kind="flashcard",
                        template="card.flashcard", prompt=front, answer_text=back, accepted=accepted, **common)
         if card.choices:
-            qid = question_id(self.deck.id, "card.mcq", card.id)
+            qid = question_id(self.deck.id, "card.mcq", anchor)
             options = [choice.get(self.lang) for choice in card.choices]
             self.rng(qid + "/order").shuffle(options)
             yield Question(id=qid, kind="mcq", template="card.mcq", prompt=front, choices=options,
                            answer=[options.index(back)], answer_text=back, **common)
         elif "\n" not in back and len(back) <= 60:
-            yield Question(id=question_id(self.deck.id, "card.type_in", card.id), kind="type_in",
+            yield Question(id=question_id(self.deck.id, "card.type_in", anchor), kind="type_in",
                            template="card.type_in", prompt=front, answer_text=back, accepted=accepted,
                            **common)
+
+    # -- one question, rebuilt ----------------------------------------------------------------
+    def one(self, template: str, anchor: str, seed: int | None = None) -> Question | None:
+        """Rebuild one question from its template and anchor, with `seed` (default: the generator's).
+
+        Lets a study session re-draw one item's options without generating the whole deck.
+        None when the deck no longer supports that question (its facts changed or went away).
+        """
+        if seed is not None and seed != self.seed:
+            saved, self.seed = self.seed, seed
+            try:
+                return self.one(template, anchor)
+            finally:
+                self.seed = saved
+        scope, _, rest = anchor.partition(":")
+        if scope == "card":
+            card = next((c for c in self.deck.cards if c.id == rest), None)
+            candidates = self._card_questions(card) if card else iter(())
+        elif scope == "fact":
+            fact = self.k.fact_by_id.get(rest)
+            if fact is None:
+                return None
+            relation = self.k.relations[fact.relation]
+            candidates = self._fact_questions(relation, fact, self._disputed(relation.id))
+        elif scope in ("subject", "value"):
+            group = [self.k.fact_by_id.get(fact_id) for fact_id in rest.split(",")]
+            if not group or any(f is None or not f.is_true for f in group):
+                return None
+            first = group[0]
+            relation = self.k.relations[first.relation]
+            if scope == "subject":
+                candidates = self._subject_group(relation, first.subject, group)
+            else:
+                candidates = self._value_group(relation, first.value, group)
+        else:
+            return None
+        return next((q for q in candidates if q.template == template and q.anchor == anchor), None)
+
+    def _disputed(self, relation_id: str) -> bool:
+        """Whether any claim of this relation is alleged or denied (then every claim gets a status question)."""
+        if relation_id not in self._disputed_cache:
+            self._disputed_cache[relation_id] = any(
+                f.status in ("alleged", "denied") for f in self.k.facts if f.relation == relation_id)
+        return self._disputed_cache[relation_id]
 
 
 def _month_index(iso: str) -> int:

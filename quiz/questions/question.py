@@ -18,6 +18,7 @@ class Question:
     prompt: str
     deck: str
     template: str  # which generator rule made it, e.g. "mcq.ask_subject"
+    anchor: str = ""  # what it asks about: "fact:ID", "subject:IDS", "value:IDS" or "card:ID"
     choices: list[str] = field(default_factory=list)
     answer: list[int] = field(default_factory=list)  # indices into choices
     answer_text: str = ""
