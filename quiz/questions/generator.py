@@ -36,6 +36,7 @@ class QuestionGenerator:
         self.difficulty = difficulty
         self.k = knowledge or Knowledge(deck)
         self._disputed_cache: dict[str, bool] = {}
+        self._cards: dict[str, Card] | None = None
 
     # -- public -------------------------------------------------------------------------------
     def generate(self, kinds: Iterable[str] | None = None) -> list[Question]:
@@ -485,7 +486,9 @@ class QuestionGenerator:
                 self.seed = saved
         scope, _, rest = anchor.partition(":")
         if scope == "card":
-            card = next((c for c in self.deck.cards if c.id == rest), None)
+            if self._cards is None:
+                self._cards = {c.id: c for c in self.deck.cards}
+            card = self._cards.get(rest)
             candidates = self._card_questions(card) if card else iter(())
         elif scope == "fact":
             fact = self.k.fact_by_id.get(rest)
