@@ -64,23 +64,31 @@ class Knowledge:
     def facts_with_value(self, relation: str, value: Hashable) -> list[Fact]:
         return self._by_value.get((relation, value), [])
 
-    def true_values(self, subject: str, relation: str) -> list[Hashable]:
-        return [f.value for f in self.facts_about(subject, relation) if f.is_true]
+    def holds(self, fact: Fact) -> bool:
+        """A positive fact the deck vouches for and nothing contradicts."""
+        return not fact.negated and self.stated(fact.subject, fact.relation, fact.value) is True
 
-    def true_subjects(self, relation: str, value: Hashable) -> list[str]:
-        return [f.subject for f in self.facts_with_value(relation, value) if f.is_true]
+    def refuted(self, fact: Fact) -> bool:
+        """An explicit negative the deck vouches for and nothing contradicts."""
+        return fact.negated and self.stated(fact.subject, fact.relation, fact.value) is False
 
     # -- truth --------------------------------------------------------------------------------
+    def stated(self, subject: str, relation_id: str, value: Hashable) -> bool | None:
+        """What the deck's own facts say of this statement: True, False, or None.
+
+        None when no fact states it, when only alleged or denied claims do, or when facts contradict.
+        """
+        said_true = said_false = False
+        for fact in self._by_triple.get((subject, relation_id, value), ()):
+            said_true |= fact.is_true
+            said_false |= fact.is_false
+        return said_true if said_true != said_false else UNKNOWN
+
     def truth(self, subject: str, relation_id: str, value: Hashable) -> bool | None:
         """True, False, or None (unknown) for "subject relation value"."""
         relation = self.relations[relation_id]
-        facts = self._by_triple.get((subject, relation_id, value))
-        if facts:
-            said_true = any(f.is_true for f in facts)
-            said_false = any(f.is_false for f in facts)
-            if said_true != said_false:
-                return said_true
-            return UNKNOWN  # only alleged/denied claims, or a contradiction
+        if (subject, relation_id, value) in self._by_triple:
+            return self.stated(subject, relation_id, value)
         entity = self.entities.get(subject)
         if entity is None or entity.type != relation.subject_type:
             return UNKNOWN
@@ -88,26 +96,28 @@ class Knowledge:
             value_entity = self.entities.get(value) if isinstance(value, str) else None
             if value_entity is None or value_entity.type != relation.value_entity_type:
                 return UNKNOWN
-        if relation.functional and any(f.is_true for f in self.facts_about(subject, relation_id)):
+        if relation.functional and self._has_true_value(subject, relation_id):
             return FALSE
         complete = relation.complete
         if complete.all or value in complete.values or subject in complete.subjects:
             return FALSE
         return UNKNOWN
 
+    def _has_true_value(self, subject: str, relation_id: str) -> bool:
+        return any(self.stated(subject, relation_id, f.value) is True for f in self.facts_about(subject, relation_id))
+
     def closed_values(self, subject: str, relation_id: str) -> list[Hashable] | None:
         """Every value the subject has, if the deck proves the list complete; else None."""
         relation = self.relations[relation_id]
         facts = self.facts_about(subject, relation_id)
-        true = [f.value for f in facts if f.is_true]
+        verdicts = {f.value: self.stated(subject, relation_id, f.value) for f in facts}
+        true = [value for value, verdict in verdicts.items() if verdict is True]
+        if UNKNOWN in verdicts.values():
+            return None  # a claim that is neither in nor out
         if relation.functional and true:
-            return true[:1] if len(set(true)) == 1 else None
+            return true if len(true) == 1 else None
         complete = relation.complete
-        if not (complete.all or subject in complete.subjects):
-            return None
-        if any(f.status not in ("confirmed", "reported") and not f.negated for f in facts):
-            return None  # an alleged value is neither in nor out
-        return _unique(true)
+        return true if complete.all or subject in complete.subjects else None
 
     def closed_subjects(self, relation_id: str, value: Hashable) -> list[str] | None:
         """Every subject with this value, if the deck proves the list complete; else None."""
@@ -116,9 +126,10 @@ class Knowledge:
         if not (complete.all or value in complete.values):
             return None
         facts = self.facts_with_value(relation_id, value)
-        if any(f.status not in ("confirmed", "reported") and not f.negated for f in facts):
+        verdicts = {f.subject: self.truth(f.subject, relation_id, value) for f in facts}
+        if UNKNOWN in verdicts.values():
             return None
-        return _unique(f.subject for f in facts if f.is_true)
+        return [subject for subject, verdict in verdicts.items() if verdict is True]
 
 
 def _unique(items) -> list:

@@ -127,7 +127,7 @@ class QuestionGenerator:
             relation = self.k.relations[fact.relation]
             key = "negative" if fact.negated else "statement"
             text = self.fill(relation, key, fact.subject, fact.value)
-            if text and (fact.is_true or fact.is_false):
+            if text and (self.k.holds(fact) or self.k.refuted(fact)):
                 texts.append(text)
         return " ".join(dict.fromkeys(texts))
 
@@ -250,16 +250,16 @@ class QuestionGenerator:
 
     # -- questions about one fact -------------------------------------------------------------
     def _fact_questions(self, relation: Relation, fact: Fact, disputed: bool) -> Iterator[Question]:
-        if fact.is_true:
+        if self.k.holds(fact):
             yield from self._true_fact(relation, fact)
             if disputed:
                 yield from self._status_question(relation, fact)
-        elif fact.is_false:
+        elif self.k.refuted(fact):
             statement = self.fill(relation, "statement", fact.subject, fact.value)
             if statement:
                 yield self._true_false(relation, fact, "true_false.negative", f"fact:{fact.id}",
                                        statement + self.as_of([fact]), False, [fact])
-        else:
+        elif fact.status in ("alleged", "denied"):
             yield from self._status_question(relation, fact)
 
     def _true_false(self, relation: Relation, fact: Fact, template: str, anchor: str,
@@ -357,7 +357,7 @@ class QuestionGenerator:
             return
         by_subject: dict[str, list[Fact]] = defaultdict(list)
         for fact in facts:
-            if fact.is_true:
+            if self.k.holds(fact):
                 by_subject[fact.subject].append(fact)
         for subject, group in by_subject.items():
             yield from self._subject_group(relation, subject, group)
@@ -400,7 +400,7 @@ class QuestionGenerator:
         """Questions about every subject that shares one value: select-all, NOT, flashcard."""
         by_value: dict[Hashable, list[Fact]] = defaultdict(list)
         for fact in facts:
-            if fact.is_true:
+            if self.k.holds(fact):
                 by_value[fact.value].append(fact)
         for value, group in by_value.items():
             yield from self._value_group(relation, value, group)
@@ -498,7 +498,7 @@ class QuestionGenerator:
             candidates = self._fact_questions(relation, fact, self._disputed(relation.id))
         elif scope in ("subject", "value"):
             group = [self.k.fact_by_id.get(fact_id) for fact_id in rest.split(",")]
-            if not group or any(f is None or not f.is_true for f in group):
+            if not group or any(f is None or not self.k.holds(f) for f in group):
                 return None
             first = group[0]
             relation = self.k.relations[first.relation]
