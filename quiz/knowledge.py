@@ -33,6 +33,7 @@ class Knowledge:
         # Similarity features: (relation, value) and (relation, subject) pairs an entity takes part in.
         self.features: dict[str, set[tuple]] = defaultdict(set)
         self.by_feature: dict[tuple, list[str]] = defaultdict(list)
+        self._has_true_cache: dict[tuple[str, str], bool] = {}
 
         for entity in deck.entities.values():
             self.entities_by_type[entity.type].append(entity.id)
@@ -104,7 +105,11 @@ class Knowledge:
         return UNKNOWN
 
     def _has_true_value(self, subject: str, relation_id: str) -> bool:
-        return any(self.stated(subject, relation_id, f.value) is True for f in self.facts_about(subject, relation_id))
+        key = (subject, relation_id)
+        if key not in self._has_true_cache:
+            self._has_true_cache[key] = any(
+                self.stated(subject, relation_id, f.value) is True for f in self.facts_about(subject, relation_id))
+        return self._has_true_cache[key]
 
     def closed_values(self, subject: str, relation_id: str) -> list[Hashable] | None:
         """Every value the subject has, if the deck proves the list complete; else None."""

@@ -37,11 +37,13 @@ class LocalText:
 
     def get(self, lang: str) -> str:
         """The text in `lang`, else English, else any language there is."""
-        table = dict(self.by_lang)
-        for key in (lang, "*", "en"):
-            if key in table:
-                return table[key]
-        return self.by_lang[0][1] if self.by_lang else ""
+        fallback = None
+        for key, text in self.by_lang:  # at most a few pairs: a scan beats building a dict
+            if key == lang or key == "*":
+                return text
+            if key == "en" or fallback is None:
+                fallback = text
+        return fallback or ""
 
     def all(self) -> list[str]:
         return [text for _, text in self.by_lang]

@@ -44,7 +44,7 @@ def test_loads_the_test_deck(mini_deck):
     ("text", "line", "fragment"),
     [
         (HEADER + "sources:\n  - {id: s, outlet: O, title: T, date: no}\n", 3, "ambiguous"),
-        (HEADER + "topics: &x [a]\n", 2, "anchors"),
+        (HEADER + "topics: &x [a]\nx: *x\n", 2, "aliases are not allowed"),
         ("deck: {id: t, title: T}\ndeck: {id: u, title: U}\n", 2, "duplicate key 'deck'"),
         (HEADER + "x: !!python/object/apply:os.system [ls]\n", 2, "explicit tags"),
         (HEADER + "entities:\n  - {id: a, type: country, name: A, colour: red}\n", 3, "unknown key"),

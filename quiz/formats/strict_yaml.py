@@ -1,7 +1,7 @@
 """A strict, safe YAML reader that remembers where every value came from.
 
 PyYAML's safe loader already refuses to build Python objects. On top of that this reader refuses
-what makes a deck mean something other than it says: anchors and aliases, explicit tags,
+what makes a deck mean something other than it says: aliases (`*name`), explicit tags,
 duplicate keys, and the YAML 1.1 booleans (`no`, `on`, `y`) that turn "Norway" into False.
 Dates stay strings. Every mapping and list records the line of each of its items, so a problem
 found later can be reported as `FILE:LINE`.
@@ -55,24 +55,40 @@ def line_of(container: object, key: object = None, default: int = 0) -> int:
     return getattr(container, "line", default)
 
 
-# The pure-Python loader: the C one composes nodes itself, skipping the checks below.
-_BASE = yaml.SafeLoader
+# libyaml parses and composes (several times faster than pure Python); the checks that need the
+# node tree run over it before anything is constructed.
+_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_DEFAULT_TAGS = {yaml.MappingNode: "tag:yaml.org,2002:map", yaml.SequenceNode: "tag:yaml.org,2002:seq"}
 
 
 class _StrictLoader(_BASE):  # type: ignore[misc, valid-type]
     # Our own resolver table: YAML 1.2 core scalars only.
     yaml_implicit_resolvers: ClassVar[dict] = {}
 
-    def compose_node(self, parent, index):
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent):
-            raise YamlProblem(event.start_mark.line + 1, f"aliases (*{event.anchor}) are not allowed")
-        if getattr(event, "anchor", None):
-            raise YamlProblem(event.start_mark.line + 1, f"anchors (&{event.anchor}) are not allowed")
-        tag = getattr(event, "tag", None)
-        if tag is not None and tag != "!":
-            raise YamlProblem(event.start_mark.line + 1, f"explicit tags ({tag}) are not allowed")
-        return super().compose_node(parent, index)
+    def check_tree(self, root: yaml.Node) -> None:
+        """Refuse aliases (a node reached twice) and explicit tags that change a value's type."""
+        seen: set[int] = set()
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            if id(node) in seen:
+                raise YamlProblem(node.start_mark.line + 1,
+                                  "a value here is repeated by an alias (*name): aliases are not allowed")
+            seen.add(id(node))
+            if isinstance(node, yaml.ScalarNode):
+                plain = not node.style  # None from PyYAML, "" from libyaml
+                implicit = (plain, not plain)
+                expected = self.resolve(yaml.ScalarNode, node.value, implicit)
+            else:
+                expected = _DEFAULT_TAGS[type(node)]
+            if node.tag != expected and node.tag != _YAML11_BOOL_TAG:
+                raise YamlProblem(node.start_mark.line + 1, f"explicit tags ({node.tag}) are not allowed")
+            if isinstance(node, yaml.MappingNode):
+                for key, value in node.value:
+                    stack.append(key)
+                    stack.append(value)
+            elif isinstance(node, yaml.SequenceNode):
+                stack.extend(node.value)
 
     def construct_mapping(self, node, deep=False):
         if not isinstance(node, yaml.MappingNode):
@@ -140,8 +156,13 @@ for _tag, _pattern, _first in _RESOLVERS:
 
 def load_yaml(text: str) -> object:
     """Parse one YAML document strictly. Raises YamlProblem."""
+    loader = _StrictLoader(text)
     try:
-        return yaml.load(text, Loader=_StrictLoader)
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        loader.check_tree(root)
+        return loader.construct_document(root)
     except YamlProblem:
         raise
     except yaml.MarkedYAMLError as error:
@@ -152,3 +173,5 @@ def load_yaml(text: str) -> object:
         raise YamlProblem(0, f"invalid YAML: {error}") from None
     except RecursionError:
         raise YamlProblem(0, "invalid YAML: nested too deeply") from None
+    finally:
+        loader.dispose()

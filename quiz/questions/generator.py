@@ -37,6 +37,7 @@ class QuestionGenerator:
         self.k = knowledge or Knowledge(deck)
         self._disputed_cache: dict[str, bool] = {}
         self._cards: dict[str, Card] | None = None
+        self._shared: dict[tuple, float] = {}  # features two entities share, by pair
 
     # -- public -------------------------------------------------------------------------------
     def generate(self, kinds: Iterable[str] | None = None) -> list[Question]:
@@ -160,25 +161,27 @@ class QuestionGenerator:
         )
 
     # -- candidates ---------------------------------------------------------------------------
-    def _entity_pool(self, entity_type: str, near: str | None, rng: random.Random) -> list[str]:
+    def _entity_pool(self, entity_type: str, near: str | None, rng: random.Random) -> tuple[list[str], bool]:
+        """Candidate entities, and whether that is all of them (else a sample, nearest first)."""
         pool = self.k.entities_by_type.get(entity_type, [])
         if len(pool) <= 2 * _POOL_LIMIT:
-            return list(pool)
-        picked = dict.fromkeys(rng.sample(pool, _POOL_LIMIT))
+            return list(pool), True
+        picked: dict[str, None] = {}
         for feature in sorted(self.k.features.get(near, ()), key=repr) if near else ():
             sharing = self.k.by_feature[feature]
             for entity_id in rng.sample(sharing, min(8, len(sharing))):
                 picked.setdefault(entity_id)
-        return list(picked)
+        for entity_id in rng.sample(pool, _POOL_LIMIT):
+            picked.setdefault(entity_id)
+        return list(picked), False
 
-    def _value_pool(self, relation: Relation, key: Hashable, rng: random.Random) -> list[Hashable]:
+    def _value_pool(self, relation: Relation, key: Hashable, rng: random.Random) -> tuple[list[Hashable], bool]:
         kind = relation.value_type
         if kind == "entity":
             return self._entity_pool(relation.value_entity_type, key, rng)
         observed = self.k.values_by_relation.get(relation.id, [])
-        if len(observed) > 2 * _POOL_LIMIT:
-            observed = rng.sample(observed, _POOL_LIMIT)
-        pool = list(observed)
+        exhaustive = len(observed) <= 2 * _POOL_LIMIT
+        pool = list(observed) if exhaustive else rng.sample(observed, _POOL_LIMIT)
         if kind == "year":
             pool += [key + d for d in range(-12, 13) if d and 1 <= key + d <= 9999]
         elif kind == "number":
@@ -186,7 +189,7 @@ class QuestionGenerator:
                      if v >= 0]
         elif kind == "date":
             pool += _nearby_dates(key)
-        return list(dict.fromkeys(pool))
+        return list(dict.fromkeys(pool)), exhaustive
 
     def _closeness(self, relation: Relation | None, key: Hashable, other: Hashable) -> float:
         """Higher is more similar: shared features for entities, distance for numbers."""
@@ -195,7 +198,10 @@ class QuestionGenerator:
         if isinstance(key, int) and isinstance(other, int):
             return -abs(key - other)
         if isinstance(key, str) and key in self.k.entities:
-            return float(len(self.k.features.get(key, set()) & self.k.features.get(other, set())))
+            pair = (key, other)
+            if pair not in self._shared:
+                self._shared[pair] = float(len(self.k.features.get(key, set()) & self.k.features.get(other, set())))
+            return self._shared[pair]
         if isinstance(key, str) and isinstance(other, str):  # dates
             return -abs(_month_index(key) - _month_index(other))
         if isinstance(key, LocalText) and isinstance(other, LocalText):
@@ -219,34 +225,47 @@ class QuestionGenerator:
         rest = [c for _, _, c in scored[half:]]
         return [c for _, _, c in scored[:half]] + rng.sample(rest, n - half)
 
-    def _distinct(self, relation: Relation, values: list[Hashable], avoid: set[str],
-                  show=None) -> list[Hashable]:
-        """Drop values whose text would repeat another option's (or the key's)."""
-        show = show or (lambda v: self.show(relation, v))
+    def _gather(self, pool: list[Hashable], exhaustive: bool, n: int, is_wrong, show,
+                avoid: set[str]) -> list[Hashable]:
+        """The provably wrong candidates, each with a text unlike the key's and each other's.
+
+        From a sample of a large pool, stop once there are enough to choose from (4 per option).
+        """
+        limit = None if exhaustive else max(4 * n, 12)
         out, taken = [], {text.casefold() for text in avoid}
-        for value in values:
-            text = show(value).casefold()
-            if text not in taken:
-                taken.add(text)
-                out.append(value)
+        for candidate in pool:
+            if not is_wrong(candidate):
+                continue
+            text = show(candidate).casefold()
+            if text in taken:
+                continue
+            taken.add(text)
+            out.append(candidate)
+            if limit and len(out) >= limit:
+                break
         return out
 
     def wrong_values(self, relation: Relation, subject: str, key: Hashable, n: int,
                      rng: random.Random, keys_shown: list[str]) -> list[Hashable]:
-        pool = [v for v in self._value_pool(relation, key, rng)
-                if v != key and v != subject and self.k.truth(subject, relation.id, v) is False]
-        pool = self._distinct(relation, pool, set(keys_shown) | {self.name(subject)})
-        return self._pick(pool, key, n, rng, relation)
+        pool, exhaustive = self._value_pool(relation, key, rng)
+        truth = self.k.truth
+        found = self._gather(
+            pool, exhaustive, n,
+            lambda v: v != key and v != subject and truth(subject, relation.id, v) is False,
+            partial(self.show, relation), set(keys_shown) | {self.name(subject)})
+        return self._pick(found, key, n, rng, relation)
 
     def wrong_subjects(self, relation: Relation, value: Hashable, near: str | None, n: int,
                        rng: random.Random, keys_shown: list[str]) -> list[str]:
-        pool = [s for s in self._entity_pool(relation.subject_type, near, rng)
-                if s != value and self.k.truth(s, relation.id, value) is False]
+        pool, exhaustive = self._entity_pool(relation.subject_type, near, rng)
         avoid = set(keys_shown)
         if relation.value_type == "entity":
             avoid.add(self.name(value))
-        pool = self._distinct(relation, pool, avoid, show=self.name)
-        return self._pick(pool, near, n, rng, relation)
+        truth = self.k.truth
+        found = self._gather(
+            pool, exhaustive, n,
+            lambda s: s != value and truth(s, relation.id, value) is False, self.name, avoid)
+        return self._pick(found, near, n, rng, relation)
 
     # -- questions about one fact -------------------------------------------------------------
     def _fact_questions(self, relation: Relation, fact: Fact, disputed: bool) -> Iterator[Question]:
