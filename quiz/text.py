@@ -30,10 +30,12 @@ def clean(text: str) -> str:
 
 
 _NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an) ")
 
 
 def fold(text: str) -> str:
-    """The comparable form of an answer: no case, accents, punctuation or extra spaces."""
+    """The comparable form of an answer: no case, accents, punctuation, extra spaces or a
+    leading English article ("the Caribbean" and "caribbean" are the same answer)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NOT_WORD.sub(" ", bare).strip()
+    return _LEADING_ARTICLE.sub("", _NOT_WORD.sub(" ", bare).strip())

@@ -9,6 +9,7 @@ were generated, and the same seed gives the same output.
 from __future__ import annotations
 
 import random
+import re
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Iterator
 from functools import partial
@@ -188,7 +189,8 @@ class QuestionGenerator:
             pool += [v for v in {key + d for d in (-3, -2, -1, 1, 2, 3, 5, 10)} | {key * 2, key // 2}
                      if v >= 0]
         elif kind == "date":
-            pool += _nearby_dates(key)
+            # Only dates as precise as the key: "1992" among years, not beside "June 2024".
+            pool = [d for d in pool if d.count("-") == key.count("-")] + _nearby_dates(key)
         return list(dict.fromkeys(pool)), exhaustive
 
     def _closeness(self, relation: Relation | None, key: Hashable, other: Hashable) -> float:
@@ -226,18 +228,20 @@ class QuestionGenerator:
         return [c for _, _, c in scored[:half]] + rng.sample(rest, n - half)
 
     def _gather(self, pool: list[Hashable], exhaustive: bool, n: int, is_wrong, show,
-                avoid: set[str]) -> list[Hashable]:
-        """The provably wrong candidates, each with a text unlike the key's and each other's.
+                avoid: set[str], prompt: str) -> list[Hashable]:
+        """The provably wrong candidates, each with a text unlike the key's and each other's,
+        and none named in the question itself ("Russia" for "Russia's allies").
 
         From a sample of a large pool, stop once there are enough to choose from (4 per option).
         """
         limit = None if exhaustive else max(4 * n, 12)
         out, taken = [], {text.casefold() for text in avoid}
+        folded_prompt = prompt.casefold()
         for candidate in pool:
             if not is_wrong(candidate):
                 continue
             text = show(candidate).casefold()
-            if text in taken:
+            if text in taken or (text in folded_prompt and _mentions(folded_prompt, text)):
                 continue
             taken.add(text)
             out.append(candidate)
@@ -246,17 +250,17 @@ class QuestionGenerator:
         return out
 
     def wrong_values(self, relation: Relation, subject: str, key: Hashable, n: int,
-                     rng: random.Random, keys_shown: list[str]) -> list[Hashable]:
+                     rng: random.Random, keys_shown: list[str], prompt: str = "") -> list[Hashable]:
         pool, exhaustive = self._value_pool(relation, key, rng)
         truth = self.k.truth
         found = self._gather(
             pool, exhaustive, n,
             lambda v: v != key and v != subject and truth(subject, relation.id, v) is False,
-            partial(self.show, relation), set(keys_shown) | {self.name(subject)})
+            partial(self.show, relation), set(keys_shown) | {self.name(subject)}, prompt)
         return self._pick(found, key, n, rng, relation)
 
     def wrong_subjects(self, relation: Relation, value: Hashable, near: str | None, n: int,
-                       rng: random.Random, keys_shown: list[str]) -> list[str]:
+                       rng: random.Random, keys_shown: list[str], prompt: str = "") -> list[str]:
         pool, exhaustive = self._entity_pool(relation.subject_type, near, rng)
         avoid = set(keys_shown)
         if relation.value_type == "entity":
@@ -264,7 +268,7 @@ class QuestionGenerator:
         truth = self.k.truth
         found = self._gather(
             pool, exhaustive, n,
-            lambda s: s != value and truth(s, relation.id, value) is False, self.name, avoid)
+            lambda s: s != value and truth(s, relation.id, value) is False, self.name, avoid, prompt)
         return self._pick(found, near, n, rng, relation)
 
     # -- questions about one fact -------------------------------------------------------------
@@ -317,7 +321,7 @@ class QuestionGenerator:
                 anchor, template = f"fact:{fact.id}", "mcq.ask_value"
                 key = self.show(relation, v)
                 rng = self.rng(question_id(self.deck.id, template, anchor))
-                wrong = self.wrong_values(relation, s, v, N_DISTRACTORS, rng, [key])
+                wrong = self.wrong_values(relation, s, v, N_DISTRACTORS, rng, [key], prompt)
                 if len(wrong) == N_DISTRACTORS:
                     yield self._choice_question(
                         "mcq", template, anchor, relation, [fact], prompt + when, [key],
@@ -328,7 +332,7 @@ class QuestionGenerator:
             anchor, template = f"fact:{fact.id}", "mcq.ask_subject"
             key = self.name(s)
             rng = self.rng(question_id(self.deck.id, template, anchor))
-            wrong = self.wrong_subjects(relation, v, s, N_DISTRACTORS, rng, [key])
+            wrong = self.wrong_subjects(relation, v, s, N_DISTRACTORS, rng, [key], prompt)
             if len(wrong) == N_DISTRACTORS:
                 yield self._choice_question(
                     "mcq", template, anchor, relation, [fact], prompt + when, [key],
@@ -398,7 +402,7 @@ class QuestionGenerator:
         if prompt and len(values) >= N_DISTRACTORS:
             template = "mcq_not.ask_value_not"
             rng = self.rng(question_id(self.deck.id, template, anchor))
-            wrong = self.wrong_values(relation, subject, values[0], 1, rng, keys)
+            wrong = self.wrong_values(relation, subject, values[0], 1, rng, keys, prompt)
             if wrong:
                 shown = rng.sample(values, N_DISTRACTORS)
                 used = [f for f in group if f.value in shown]
@@ -441,7 +445,7 @@ class QuestionGenerator:
         if prompt and len(subjects) >= N_DISTRACTORS:
             template = "mcq_not.ask_subject_not"
             rng = self.rng(question_id(self.deck.id, template, anchor))
-            wrong = self.wrong_subjects(relation, value, subjects[0], 1, rng, keys)
+            wrong = self.wrong_subjects(relation, value, subjects[0], 1, rng, keys, prompt)
             if wrong:
                 shown = rng.sample(subjects, N_DISTRACTORS)
                 used = [f for f in group if f.subject in shown]
@@ -459,7 +463,7 @@ class QuestionGenerator:
                     keys: list[str], find_wrong, show) -> Iterator[Question]:
         rng = self.rng(question_id(self.deck.id, template, anchor))
         n_keys = min(len(keys), rng.randint(1, 4))
-        wrong = find_wrong(5 - n_keys, rng, keys)
+        wrong = find_wrong(5 - n_keys, rng, keys, prompt)
         if not wrong or n_keys + len(wrong) < 4:
             return
         shown_keys = rng.sample(keys, n_keys)
@@ -535,6 +539,11 @@ class QuestionGenerator:
             self._disputed_cache[relation_id] = any(
                 f.status in ("alleged", "denied") for f in self.k.facts if f.relation == relation_id)
         return self._disputed_cache[relation_id]
+
+
+def _mentions(folded_text: str, folded_name: str) -> bool:
+    """Whether a name occurs in a text as a whole word or phrase (both already casefolded)."""
+    return re.search(rf"(?<!\w){re.escape(folded_name)}(?!\w)", folded_text) is not None
 
 
 def _month_index(iso: str) -> int:
