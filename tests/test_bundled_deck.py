@@ -6,13 +6,12 @@ import re
 from collections import Counter
 
 import pytest
+from conftest import SEEDS
 
 from quiz.bundled import load, resolve_deck_path
 from quiz.lint import lint
 from quiz.questions.generator import generate
 from quiz.questions.question import KINDS
-
-from conftest import SEEDS
 
 
 @pytest.fixture(scope="module")
