@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 
 import click
 
@@ -24,9 +25,12 @@ class QuizError(click.ClickException):
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="quiz")
+@click.option("--db", "db_path", metavar="PATH", envvar="QUIZ_DB",
+              help="The progress database (default: quiz.db in your data folder; or set QUIZ_DB).")
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, db_path: str | None) -> None:
     """Study facts in the terminal: generated questions, spaced repetition, honest scores."""
+    ctx.obj = {"db": db_path}
     if ctx.invoked_subcommand is None:
         click.echo(ctx.get_help())
 
@@ -110,6 +114,125 @@ def _listing(number: int, question) -> str:
         lines.append(f"   source: {source['outlet']}, “{source['title']}”{date} [{source.get('seed') or ''}]")
     lines.append(f"   id: {question.id}")
     return "\n".join(lines) + "\n"
+
+
+def _library(ctx: click.Context):
+    """The learner's library, or a one-line error (bad database, bad settings)."""
+    from quiz.config import ConfigError, load_config
+    from quiz.store.database import StoreError
+    from quiz.study.engine import Library
+
+    try:
+        return Library.open(ctx.obj.get("db") if ctx.obj else None, config=load_config())
+    except (StoreError, ConfigError) as error:
+        raise QuizError(str(error)) from None
+
+
+@contextmanager
+def _store_errors(library):
+    """SQLite trouble after opening (a file damaged under us, a full disk) as one line, never a traceback."""
+    import sqlite3
+
+    from quiz.store.database import describe
+
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise QuizError(f"{library.path}: {describe(error)}") from None
+    finally:
+        library.close()
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def decks(ctx: click.Context, as_json: bool) -> None:
+    """List your decks with their counts: new, learning, due now, in review, suspended, retired."""
+    library = _library(ctx)
+    with _store_errors(library):
+        summaries = library.decks()
+        if as_json:
+            click.echo(json.dumps([d.to_dict() for d in summaries], ensure_ascii=False, indent=1))
+            return
+        for problem in library.problems:
+            click.echo(f"quiz: warning: {problem}", err=True)
+        if not summaries:
+            click.echo("No decks yet: quiz study PATH adds a deck file.")
+            return
+        width = max(len(d.deck) for d in summaries)
+        for d in summaries:
+            click.echo(f"{d.deck:<{width}}  {d.title_in('en')}")
+            click.echo(f"{'':<{width}}  new {d.new}, learning {d.learning}, due {d.due}, review {d.review}, "
+                       f"suspended {d.suspended}, retired {d.retired}, total {d.total}")
+
+
+@main.command()
+@click.argument("deck")
+@click.option("--plain", is_flag=True, help="Plain text on standard input and output (screen readers, pipes).")
+@click.option("--lang", type=LANG, default="en", show_default=True, help="Question language.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many questions.")
+@click.option("--cram", is_flag=True, help="Practice ahead of schedule, weakest first; the schedule is unchanged.")
+@click.option("--topic", help="Only questions on this topic.")
+@click.pass_context
+def study(ctx: click.Context, deck: str, plain: bool, lang: str, limit: int | None, cram: bool,
+          topic: str | None) -> None:
+    """Study DECK (a deck name, a bundled deck id or a deck file)."""
+    if not plain:
+        click.echo("quiz: the full-screen app arrives in a later version; use --plain", err=True)
+        sys.exit(2)
+    from quiz.formats.problems import DeckError
+    from quiz.study.engine import UnknownDeck
+    from quiz.study.plain import run_plain
+
+    library = _library(ctx)
+    with _store_errors(library):
+        for problem in library.problems:
+            click.echo(f"quiz: warning: {problem}", err=True)
+        try:
+            name = library.resolve(deck)
+        except (DeckError, UnknownDeck) as error:
+            raise QuizError(str(error)) from None
+        session = library.session(name, lang=lang, limit=limit, cram=cram, topic=topic)
+        _utf8_streams()
+        run_plain(session)
+
+
+def _utf8_streams() -> None:
+    """Answers may be typed in any script, and ✔/✘ must not crash a terminal that cannot show them."""
+    for stream in (sys.stdin, sys.stdout):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+
+
+@main.command()
+@click.argument("deck", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def stats(ctx: click.Context, deck: str | None, as_json: bool) -> None:
+    """Scores: answers, accuracy, today's answers, study streak and what is due, per deck."""
+    from quiz.study.engine import UnknownDeck
+
+    library = _library(ctx)
+    with _store_errors(library):
+        try:
+            scores = library.stats(deck)
+        except UnknownDeck as error:
+            raise QuizError(str(error)) from None
+        if as_json:
+            click.echo(json.dumps(scores, ensure_ascii=False, indent=1))
+            return
+        click.echo(f"{scores['reviews']} answers, {scores['correct']} right ({_percent(scores['accuracy'])}); "
+                   f"{scores['reviews_today']} today; streak {scores['streak_days']} "
+                   f"day{'s' if scores['streak_days'] != 1 else ''}; {scores['due']} due now, "
+                   f"{scores['due_today']} due today")
+        for row in scores["decks"]:
+            click.echo(f"  {row['deck']}: {row['reviews']} answers, {row['correct']} right "
+                       f"({_percent(row['accuracy'])}), {row['due']} due now, {row['due_today']} due today")
+
+
+def _percent(ratio: float | None) -> str:
+    return "-" if ratio is None else f"{round(100 * ratio)}%"
 
 
 def run() -> None:

@@ -1,0 +1,49 @@
+"""Where quiz keeps its database and its settings.
+
+The database lives in the user's data directory and the settings file in the user's config
+directory (platformdirs: ~/.local/share/quiz and ~/.config/quiz on Linux). `--db PATH` or the
+QUIZ_DB environment variable chooses another database; QUIZ_CONFIG another settings file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "quiz"
+DB_FILE = "quiz.db"
+CONFIG_FILE = "config.toml"
+
+
+def data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False))
+
+
+def default_db_path() -> Path:
+    return data_dir() / DB_FILE
+
+
+def db_path(chosen: str | os.PathLike | None = None) -> tuple[Path, bool]:
+    """The database to use, and whether it is the default one (whose folder quiz may create).
+
+    `chosen` (from --db) wins over QUIZ_DB, which wins over the default.
+    """
+    if chosen:
+        return Path(chosen).expanduser(), False
+    if os.environ.get("QUIZ_DB"):
+        return Path(os.environ["QUIZ_DB"]).expanduser(), False
+    return default_db_path(), True
+
+
+def config_path() -> Path:
+    if os.environ.get("QUIZ_CONFIG"):
+        return Path(os.environ["QUIZ_CONFIG"]).expanduser()
+    return config_dir() / CONFIG_FILE

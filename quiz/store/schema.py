@@ -1,0 +1,96 @@
+"""The database schema, as the list of migrations that builds it.
+
+`PRAGMA user_version` is the number of migrations applied; migration N (1-based) is
+MIGRATIONS[N - 1]. Add a migration to change the schema; never edit one that has shipped.
+
+Times are integers: unix milliseconds, UTC. The review log's key is its time (made unique by
+moving a clash 1 ms later, as Anki's revlog does), so "today's answers" is a range of the primary
+key and the log needs no other index: see docs in quiz/store/reviews.py.
+"""
+
+from __future__ import annotations
+
+APPLICATION_ID = 0x7175697A  # "quiz": marks the file as ours (PRAGMA application_id)
+
+# Item status: what a question is doing now. Retired items lost their facts; their history stays.
+ACTIVE, SUSPENDED, RETIRED = "active", "suspended", "retired"
+# FSRS card state as stored; 0 is "new" (never answered), 1-3 are fsrs.State values.
+NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
+# The `type` of a review-log entry: the item's state when answered, or PRACTICE for a cram answer.
+PRACTICE = 4
+
+_V1 = [
+    """
+    CREATE TABLE decks (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,           -- the deck's own id, e.g. 'russia-allies'
+        title TEXT NOT NULL,                 -- JSON: one string, or {lang: text}
+        languages TEXT NOT NULL,             -- JSON list, e.g. ["en", "id"]
+        origin TEXT NOT NULL,                -- 'bundled', 'file' or 'imported'
+        path TEXT,                           -- the file it was last read from, if any
+        format TEXT NOT NULL,                -- how `source` is written: 'yaml'
+        source TEXT NOT NULL,                -- the deck itself, so it is rebuilt without its file
+        source_hash TEXT NOT NULL,           -- of `source` and the quiz version that made the items
+        desired_retention REAL,              -- NULL: the configured default
+        new_per_day INTEGER,                 -- NULL: the configured default
+        reviews_per_day INTEGER,             -- NULL: the configured default
+        added_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE items (
+        id INTEGER PRIMARY KEY,
+        deck INTEGER NOT NULL REFERENCES decks(id),
+        qid TEXT NOT NULL UNIQUE,            -- the generator's stable question id
+        template TEXT NOT NULL,              -- with anchor, rebuilds the question (generator.one)
+        anchor TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        facts TEXT NOT NULL,                 -- JSON list of the fact (or card) ids it rests on
+        topic TEXT NOT NULL,                 -- JSON {lang: topic}
+        hash TEXT NOT NULL,                  -- of what counts as right, in every language
+        status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'suspended', 'retired')),
+        leech INTEGER NOT NULL DEFAULT 0,    -- 1 once it lapsed leech_lapses times
+        -- The FSRS card. It always equals the replay of this item's review log.
+        state INTEGER NOT NULL DEFAULT 0,    -- 0 new, 1 learning, 2 review, 3 relearning
+        step INTEGER,                        -- learning or relearning step
+        stability REAL,                      -- days
+        difficulty REAL,                     -- 1 to 10
+        due INTEGER,
+        last_review INTEGER,
+        answers INTEGER NOT NULL DEFAULT 0,  -- log entries, practice included; seeds the option draw
+        lapses INTEGER NOT NULL DEFAULT 0    -- reviews answered Again
+    )
+    """,
+    # Everything the due counts and the session queue ask, answered from the index alone.
+    "CREATE INDEX items_schedule ON items (deck, status, state, due, last_review, stability)",
+    """
+    CREATE TABLE reviews (
+        at INTEGER PRIMARY KEY,              -- when it was answered; unique
+        item INTEGER NOT NULL REFERENCES items(id),
+        deck INTEGER NOT NULL REFERENCES decks(id),
+        kind TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        type INTEGER NOT NULL,               -- the item's state before: 0-3, or 4 for practice
+        rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),
+        correct INTEGER NOT NULL,            -- 0 or 1
+        answer TEXT,                         -- the option(s) chosen, the text typed, NULL for a flashcard
+        ms INTEGER NOT NULL                  -- response time
+    )
+    """,
+    # Append-only: no entry is ever changed, and only the newest answer to a question can be
+    # removed (by undo).
+    """
+    CREATE TRIGGER reviews_append_only BEFORE UPDATE ON reviews
+    BEGIN SELECT RAISE(ABORT, 'the review log is append-only'); END
+    """,
+    """
+    CREATE TRIGGER reviews_undo_newest_only BEFORE DELETE ON reviews
+    WHEN EXISTS (SELECT 1 FROM reviews WHERE at > old.at AND item = old.item)
+    BEGIN SELECT RAISE(ABORT, 'only the newest answer to a question can be undone'); END
+    """,
+    f"PRAGMA application_id = {APPLICATION_ID}",
+]
+
+MIGRATIONS: list[list[str]] = [_V1]
+SCHEMA_VERSION = len(MIGRATIONS)

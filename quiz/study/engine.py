@@ -1,0 +1,696 @@
+"""The study engine: the one facade every interface (plain mode, the Textual app) talks to.
+
+    library = Library.open()                       # or Library.open("progress.db")
+    session = library.session("russia-allies", lang="en")
+    while (shown := session.next()) is not None:
+        outcome = session.answer(shown, [2], elapsed_ms=4200)   # or .grade(shown, 3, ...) for flashcards
+    print(session.summary())
+
+Every answer is committed in its own transaction before answer()/grade() returns: the review-log
+entry and the item's new FSRS state together. A Library keeps each deck's model and one question
+generator per (deck, language) in memory, and re-draws one question at a time with
+`generator.one(template, anchor, seed=answers)`: the options change each time an item is shown,
+deterministically per item and answer count.
+
+Practice (cram) sessions log every answer with type 4 (practice) and leave the schedule alone:
+replaying the log skips them, statistics count them as answers.
+
+Not thread-safe: use one Library from one thread at a time.
+"""
+
+from __future__ import annotations
+
+import gc
+import heapq
+import itertools
+from collections import deque
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from quiz.config import StudyConfig
+from quiz.store.schema import ACTIVE, LEARNING, PRACTICE, RELEARNING, SUSPENDED
+from quiz.study.clock import day_start, now_ms
+from quiz.study.rating import AGAIN, EASY, HARD
+
+if TYPE_CHECKING:
+    import sqlite_utils
+
+    from quiz.questions.question import Question
+    from quiz.store.checkpoints import Checkpointer
+    from quiz.store.decks import StoredDeck, SyncReport
+    from quiz.store.items import Schedule
+    from quiz.store.reviews import Review
+    from quiz.study.checking import Check
+    from quiz.study.queue import Entry
+    from quiz.study.scheduler import Scheduling
+
+
+class UnknownDeck(LookupError):
+    """No deck by that name in the store, among the bundled decks, or as a file."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "no such deck"
+
+
+# -- what the facade returns ------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class DeckSummary:
+    """A deck's counts. `due`: answered items due now; `total`: every item that is not retired."""
+
+    deck: str
+    title: str | dict[str, str]
+    new: int
+    learning: int
+    due: int
+    review: int
+    suspended: int
+    retired: int
+    total: int
+    last_studied: datetime | None  # UTC
+    origin: str = "bundled"
+    languages: tuple[str, ...] = ("en",)
+
+    def title_in(self, lang: str) -> str:
+        if isinstance(self.title, str):
+            return self.title
+        return self.title.get(lang) or self.title.get("en") or next(iter(self.title.values()), self.deck)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["last_studied"] = self.last_studied.isoformat() if self.last_studied else None
+        data["languages"] = list(self.languages)
+        return data
+
+
+@dataclass(slots=True)
+class Shown:
+    """A question on screen. `question` has its options re-drawn for this showing."""
+
+    item_id: str  # the question's stable id
+    question: Question
+    is_new: bool
+    key: int = field(default=0, repr=False)  # the item's row in the store
+    draw: int = 0  # the seed its options were drawn with: the item's answer count
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    item_id: str
+    correct: bool
+    rating: int  # 1 Again, 2 Hard, 3 Good, 4 Easy
+    typo: bool  # right but mistyped: `typed` and `expected` show the difference
+    typed: str
+    expected: str
+    right_answer: str
+    explanation: str
+    sources: list[dict]  # {"seed", "outlet", "title", "date"}
+    next_due: datetime | None  # UTC; None for a never-reviewed item after practice
+    leech: bool  # this answer made it a leech: it is now suspended
+    practice: bool = False
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["next_due"] = self.next_due.isoformat() if self.next_due else None
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    answered: int
+    correct: int
+    accuracy: float | None  # 0-1; None before any answer
+    seconds: float  # time spent answering
+    next_due: datetime | None  # UTC: when the deck next has something due
+    due_tomorrow: int  # items due by the end of the next study day
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["next_due"] = self.next_due.isoformat() if self.next_due else None
+        return data
+
+
+@dataclass(slots=True)
+class _Done:
+    """An answer as committed, kept so it can be undone or re-rated."""
+
+    shown: Shown
+    entry: Entry
+    before: Schedule
+    after: Schedule
+    review: Review
+    outcome: Outcome
+
+
+class _Conflict(Exception):
+    """The store moved on (another process answered the same item): leave it alone."""
+
+
+# -- the library ------------------------------------------------------------------------------
+class Library:
+    """The learner's decks and progress in one database."""
+
+    def __init__(self, db: sqlite_utils.Database, path: Path, config: StudyConfig,
+                 clock: Callable[[], int] = now_ms):
+        self.db = db
+        self.path = path
+        self._config = config
+        self.clock = clock
+        self.problems: list[str] = []  # bundled decks that could not be loaded, one line each
+        self._models: dict[str, tuple] = {}  # deck name -> (Deck, Knowledge)
+        self._generators: dict[tuple[str, str], object] = {}
+        self._names: dict[str, frozenset[str]] = {}
+        self._schedulers: dict[str, Scheduling] = {}
+        self._checkpoints: Checkpointer | None = None
+
+    @property
+    def config(self) -> StudyConfig:
+        return self._config
+
+    @config.setter
+    def config(self, config: StudyConfig) -> None:
+        """New settings apply from the next session on (schedulers are rebuilt with them)."""
+        self._config = config
+        self._schedulers.clear()
+
+    @classmethod
+    def open(cls, db_path: str | Path | None = None, *, config: StudyConfig | None = None,
+             clock: Callable[[], int] | None = None, sync_bundled: bool = True) -> Library:
+        """Open the database (default: QUIZ_DB, else the user's data folder) and register the bundled
+        decks. Raises quiz.store.database.StoreError with a one-line message."""
+        from quiz.paths import db_path as choose
+        from quiz.store.checkpoints import Checkpointer
+        from quiz.store.database import open_database
+
+        path, is_default = choose(db_path)
+        library = cls(open_database(path, create_folder=is_default), path, config or StudyConfig(), clock or now_ms)
+        library._checkpoints = Checkpointer(path)
+        library.db.conn.execute("PRAGMA wal_autocheckpoint = 0")  # the Checkpointer's thread does it
+        if sync_bundled:
+            try:
+                library.sync_bundled()
+            except BaseException:
+                library.close()
+                raise
+        return library
+
+    def close(self) -> None:
+        if self._checkpoints is not None:
+            self._checkpoints.close()
+        self.db.conn.close()
+
+    def _committed(self) -> None:
+        """An answer was committed (WAL checkpoints follow the answers)."""
+        if self._checkpoints is not None:
+            self._checkpoints.committed()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- decks --------------------------------------------------------------------------------
+    def sync_bundled(self) -> list[SyncReport]:
+        """Register the decks quiz ships, or bring them up to date; a broken one is noted, not fatal."""
+        from quiz.bundled import bundled_decks
+        from quiz.formats.problems import DeckError
+
+        reports = []
+        for path in bundled_decks().values():
+            try:
+                reports.append(self.add_source(_read(path), origin="bundled", path=str(path)))
+            except DeckError as error:
+                self.problems.append(str(error))
+        return reports
+
+    def add_deck_file(self, path: str | Path, origin: str = "file") -> SyncReport:
+        """Register a deck file (or update it from the file). Raises DeckError."""
+        return self.add_source(_read(Path(path)), origin=origin, path=str(path))
+
+    def add_source(self, source: str, *, origin: str, path: str | None = None, fmt: str = "yaml") -> SyncReport:
+        """Register a deck given as text (`fmt`), e.g. by an importer. Raises DeckError."""
+        from quiz.store.decks import register
+
+        report = register(self.db, source, origin=origin, path=path, fmt=fmt, now_ms=self.clock())
+        if not report.skipped:
+            self._forget(report.deck)
+        return report
+
+    def resolve(self, deck: str) -> str:
+        """The stored deck name for `deck`: a stored deck's name, a bundled deck id or a deck file."""
+        from quiz.bundled import bundled_decks
+        from quiz.store.decks import stored_deck
+
+        path = Path(deck)
+        if path.suffix in (".yaml", ".yml") or path.is_file():
+            if not path.is_file():
+                raise UnknownDeck(f"{deck}: no such file")
+            return self.add_deck_file(path).deck
+        if stored_deck(self.db.conn, deck):
+            return deck
+        known = sorted({d.deck for d in self.decks()} | set(bundled_decks()))
+        raise UnknownDeck(f"no deck named {deck!r} (decks: {', '.join(known) or 'none'}; or give a deck file)")
+
+    def set_deck_options(self, deck_id: str, *, desired_retention: float | None = None,
+                         new_per_day: int | None = None, reviews_per_day: int | None = None) -> None:
+        """A deck's own retention and daily limits (None: the configured default). From the next session on."""
+        from quiz.store.database import transaction
+
+        if desired_retention is not None and not 0.5 <= desired_retention < 1:
+            raise ValueError("desired retention must be from 0.50 to 0.99")
+        if any(limit is not None and limit < 0 for limit in (new_per_day, reviews_per_day)):
+            raise ValueError("daily limits must not be negative")
+        deck = self._stored(deck_id)
+        with transaction(self.db) as conn:
+            conn.execute("UPDATE decks SET desired_retention = ?, new_per_day = ?, reviews_per_day = ? WHERE id = ?",
+                         (desired_retention, new_per_day, reviews_per_day, deck.key))
+        self._schedulers.pop(deck.name, None)
+
+    def decks(self) -> list[DeckSummary]:
+        from quiz.store.decks import counts, stored_decks
+
+        numbers = counts(self.db.conn, self.clock())
+        out = []
+        for deck in stored_decks(self.db.conn):
+            entry = numbers.get(deck.key, {})
+            last = entry.get("last_review")
+            out.append(DeckSummary(
+                deck=deck.name, title=deck.title, new=entry.get("new", 0), learning=entry.get("learning", 0),
+                due=entry.get("due", 0), review=entry.get("review", 0), suspended=entry.get("suspended", 0),
+                retired=entry.get("retired", 0), total=entry.get("total", 0),
+                last_studied=_utc(last) if last is not None else None, origin=deck.origin, languages=deck.languages))
+        return out
+
+    def stats(self, deck_id: str | None = None) -> dict:
+        from quiz.stats import compute
+
+        if deck_id is not None:
+            self._stored(deck_id)
+        return compute(self.db.conn, self.clock(), self.config.day_starts_at, deck=deck_id)
+
+    def answers_by_day(self, days: int, deck_id: str | None = None) -> list[dict]:
+        """Answers on each of the last `days` study days, oldest first: {"day", "reviews", "correct"}."""
+        from quiz.stats import by_day
+
+        deck = self._stored(deck_id).key if deck_id is not None else None
+        return by_day(self.db.conn, self.clock(), days, self.config.day_starts_at, deck)
+
+    def session(self, deck_id: str, lang: str = "en", limit: int | None = None, cram: bool = False,
+                topic: str | None = None) -> StudySession:
+        from quiz.model import LANGUAGES
+
+        if lang not in LANGUAGES:
+            raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}")
+        if limit is not None and limit < 0:
+            raise ValueError("limit must not be negative")
+        return StudySession(self, self._stored(deck_id), lang, limit, cram, topic)
+
+    # -- in memory, per deck -------------------------------------------------------------------
+    def _stored(self, name: str) -> StoredDeck:
+        from quiz.store.decks import stored_deck
+
+        deck = stored_deck(self.db.conn, name)
+        if deck is None:
+            raise UnknownDeck(f"no deck named {name!r}")
+        return deck
+
+    def _model(self, name: str):
+        if name not in self._models:
+            from quiz.knowledge import Knowledge
+            from quiz.store.decks import load_model
+
+            deck = load_model(self.db.conn, name)
+            self._models[name] = (deck, Knowledge(deck))
+            # A large deck is hundreds of thousands of long-lived objects; left to the cyclic
+            # collector, every full collection walks them all (tens of ms, mid-answer). Freezing
+            # moves everything alive now out of its way.
+            gc.freeze()
+        return self._models[name]
+
+    def generator(self, name: str, lang: str):
+        """The deck's question generator in `lang` (seed 0), built once."""
+        if (name, lang) not in self._generators:
+            from quiz.questions.generator import QuestionGenerator
+
+            deck, knowledge = self._model(name)
+            self._generators[name, lang] = QuestionGenerator(deck, lang, seed=0, knowledge=knowledge)
+        return self._generators[name, lang]
+
+    def known_names(self, name: str) -> frozenset[str]:
+        """Every entity name and alias in the deck, folded: typing one of these is never a typo."""
+        if name not in self._names:
+            from quiz.text import fold
+
+            deck, _ = self._model(name)
+            self._names[name] = frozenset(
+                fold(text) for entity in deck.entities.values() for text in (*entity.name.all(), *entity.aliases))
+        return self._names[name]
+
+    def scheduling(self, deck: StoredDeck) -> Scheduling:
+        if deck.name not in self._schedulers:
+            from quiz.study.scheduler import Scheduling
+
+            self._schedulers[deck.name] = Scheduling(self.config, deck.desired_retention)
+        return self._schedulers[deck.name]
+
+    def _forget(self, name: str) -> None:
+        self._models.pop(name, None)
+        self._names.pop(name, None)
+        self._schedulers.pop(name, None)
+        for key in [key for key in self._generators if key[0] == name]:
+            del self._generators[key]
+
+
+# -- a session --------------------------------------------------------------------------------
+class StudySession:
+    """One sitting with one deck: a planned queue, answers committed one by one, undo."""
+
+    def __init__(self, library: Library, deck: StoredDeck, lang: str, limit: int | None, cram: bool,
+                 topic: str | None):
+        from quiz.study.queue import Limits, plan_practice, plan_study, today_counts
+
+        self.library = library
+        self.deck = deck
+        self.lang = lang
+        self.cram = cram
+        self.topic = topic
+        self.position = 0  # answered so far
+        self._correct = 0
+        self._ms = 0
+        self._current: Shown | None = None
+        self._current_entry: Entry | None = None
+        self._put_back: list[tuple[Shown, Entry]] = []  # on screen when an undo came: shown again next
+        self._done: list[_Done] = []
+        self._waiting: list[tuple[int, int, Entry]] = []  # (due, tiebreak, entry): learning steps
+        self._tiebreak = itertools.count()
+        self._scheduling = library.scheduling(deck)
+        config = library.config
+        self._ahead_ms = int(config.learn_ahead * 60_000)
+        conn, now = library.db.conn, library.clock()
+        if cram:
+            queue = plan_practice(conn, deck.key, lang, now, limit if limit is not None else config.practice_size,
+                                  topic)
+            waiting = []
+        else:
+            done_today = today_counts(conn, deck.key, day_start(now, config.day_starts_at))
+            new_per_day = deck.new_per_day if deck.new_per_day is not None else config.new_per_day
+            reviews_per_day = deck.reviews_per_day if deck.reviews_per_day is not None else config.reviews_per_day
+            limits = Limits(new=max(0, new_per_day - done_today.get(0, 0)),
+                            reviews=max(0, reviews_per_day - done_today.get(2, 0)), total=limit)
+            queue, waiting = plan_study(conn, deck.key, lang, now, self._ahead_ms, limits, topic)
+        self._queue: deque[Entry] = deque(queue)
+        for entry in waiting:
+            self._wait(entry)
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Do now what the first question and answer would otherwise wait for: load the deck and its
+        generator, fold the deck's names for typo checks (~80 ms on a 5,000-entity deck), import
+        rapidfuzz (~50 ms)."""
+        import rapidfuzz.distance  # noqa: F401
+
+        import quiz.store.items
+        import quiz.store.reviews
+        import quiz.study.checking  # noqa: F401
+
+        if self._queue or self._waiting:
+            self.library.generator(self.deck.name, self.lang)
+            self.library.known_names(self.deck.name)
+
+    # -- progress -----------------------------------------------------------------------------
+    @property
+    def total(self) -> int:
+        """Questions planned for this session: answered, on screen, queued, and learning steps to come."""
+        return (self.position + (self._current is not None) + len(self._put_back) + len(self._queue)
+                + len(self._waiting))
+
+    # -- asking -------------------------------------------------------------------------------
+    def next(self) -> Shown | None:
+        """The question to show, or None when the session is over. Asking again before answering
+        returns the same question."""
+        if self._current is not None:
+            return self._current
+        if self._put_back:
+            self._current, self._current_entry = self._put_back.pop()
+            return self._current
+        generator = self.library.generator(self.deck.name, self.lang)
+        while (entry := self._pop(self.library.clock())) is not None:
+            draw = entry.schedule.answers
+            question = generator.one(entry.template, entry.anchor, seed=draw)
+            if question is None and draw:  # this draw found no options; seed 0 always does
+                draw = 0
+                question = generator.one(entry.template, entry.anchor, seed=0)
+            if question is None:
+                continue  # the deck no longer asks this in this language
+            self._current = Shown(entry.qid, question, entry.schedule.state == 0, entry.key, draw)
+            self._current_entry = entry
+            return self._current
+        return None
+
+    def _pop(self, now: int) -> Entry | None:
+        if self._waiting and self._waiting[0][0] <= now:
+            return heapq.heappop(self._waiting)[2]
+        if self._queue:
+            return self._queue.popleft()
+        if self._waiting and self._waiting[0][0] <= now + self._ahead_ms:
+            return heapq.heappop(self._waiting)[2]
+        return None
+
+    def _wait(self, entry: Entry) -> None:
+        heapq.heappush(self._waiting, (entry.schedule.due, next(self._tiebreak), entry))
+
+    def _unwait(self, key: int) -> None:
+        kept = [slot for slot in self._waiting if slot[2].key != key]
+        if len(kept) != len(self._waiting):
+            self._waiting = kept
+            heapq.heapify(self._waiting)
+
+    # -- answering ----------------------------------------------------------------------------
+    def answer(self, shown: Shown, response: list[int] | str, elapsed_ms: int) -> Outcome:
+        """Check and record an answer: option indices for choice kinds, text for type-in and cloze."""
+        from quiz.study.checking import check
+
+        self._require_current(shown)
+        if shown.question.kind == "flashcard":
+            raise ValueError("flashcards are graded by the learner: use grade()")
+        result = check(shown.question, response, self.library.known_names(self.deck.name))
+        question = shown.question
+        chars = len(question.prompt) + sum(len(c) for c in question.choices)
+        typed = question.kind in ("type_in", "cloze")
+
+        def rate(before: Schedule) -> int:
+            interval = before.interval_days if before.state == 2 else None
+            return self.library.config.rating.rate(correct=result.correct, elapsed_ms=elapsed_ms, chars=chars,
+                                                   typed=typed, typo=result.typo, interval_days=interval)
+
+        return self._record(shown, rate, result, elapsed_ms)
+
+    def grade(self, shown: Shown, rating: int, elapsed_ms: int) -> Outcome:
+        """Record the learner's own grade of a flashcard: 1 Again, 2 Hard, 3 Good, 4 Easy."""
+        from quiz.study.checking import Check
+
+        self._require_current(shown)
+        if shown.question.kind != "flashcard":
+            raise ValueError(f"{shown.question.kind} questions are checked: use answer()")
+        if rating not in range(AGAIN, EASY + 1):
+            raise ValueError("a grade is 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy)")
+        return self._record(shown, lambda _: rating, Check(correct=rating > AGAIN), elapsed_ms)
+
+    def intervals(self, shown: Shown) -> dict[int, timedelta]:
+        """For a flashcard: how long each grade 1-4 would put it away for. Empty in practice sessions."""
+        from quiz.store.items import read_schedule
+
+        if self.cram:
+            return {}
+        schedule = read_schedule(self.library.db.conn, shown.key)
+        return self._scheduling.preview(shown.key, schedule, self.library.clock())
+
+    def _require_current(self, shown: Shown) -> None:
+        if self._current is None or shown is not self._current:
+            raise ValueError("answer the question next() returned, once")
+
+    def _apply(self, key: int, before: Schedule, rating: int, at: int) -> Schedule:
+        if self.cram:
+            return self._scheduling.practice(before)
+        return self._scheduling.review(key, before, rating, at)
+
+    def _record(self, shown: Shown, rate: Callable[[Schedule], int], result: Check, elapsed_ms: int) -> Outcome:
+        from quiz.store import reviews
+        from quiz.store.database import transaction
+        from quiz.store.items import read_schedule, write_schedule
+        from quiz.store.reviews import Review
+
+        elapsed_ms = max(0, min(int(elapsed_ms), 3_600_000))
+        key = shown.key
+        with transaction(self.library.db) as conn:
+            before = read_schedule(conn, key)  # fresh: another process may have answered it
+            at = reviews.next_time(conn, self.library.clock())
+            rating = rate(before)
+            after = self._apply(key, before, rating, at)
+            review = Review(at, key, self.deck.key, shown.question.kind, self.lang,
+                            PRACTICE if self.cram else before.state, rating, result.correct, result.given, elapsed_ms)
+            reviews.append(conn, review)
+            write_schedule(conn, key, after)
+        self.library._committed()
+        entry = self._current_entry
+        entry.schedule = after
+        self._current = self._current_entry = None
+        self.position += 1
+        self._correct += result.correct
+        self._ms += elapsed_ms
+        self._requeue(entry, result.correct)
+        outcome = self._outcome(shown, result, rating, before, after)
+        self._done.append(_Done(shown, entry, before, after, review, outcome))
+        return outcome
+
+    def _requeue(self, entry: Entry, correct: bool) -> None:
+        if self.cram:
+            if not correct:  # practise a miss again a few questions later
+                self._queue.insert(min(3, len(self._queue)), entry)
+        elif entry.schedule.status == ACTIVE and entry.schedule.state in (LEARNING, RELEARNING):
+            self._wait(entry)
+
+    def _outcome(self, shown: Shown, result: Check, rating: int, before: Schedule, after: Schedule) -> Outcome:
+        question = shown.question
+        return Outcome(
+            item_id=shown.item_id, correct=result.correct, rating=rating, typo=result.typo, typed=result.typed,
+            expected=result.expected, right_answer=question.answer_text, explanation=question.explanation,
+            sources=list(question.sources), next_due=_utc(after.due) if after.due is not None else None,
+            leech=after.status == SUSPENDED and before.status == ACTIVE, practice=self.cram,
+        )
+
+    # -- changing one's mind ------------------------------------------------------------------
+    def undo(self) -> Shown | None:
+        """Take back the last answer: its log entry and the item's state are restored exactly, and
+        the question comes back (with the same options). None if there is nothing to undo, or
+        another process has answered that question since."""
+        from quiz.store import reviews
+        from quiz.store.database import transaction
+        from quiz.store.items import read_schedule, write_schedule
+
+        if not self._done:
+            return None
+        done = self._done[-1]
+        key = done.shown.key
+        try:
+            with transaction(self.library.db) as conn:
+                current = read_schedule(conn, key)
+                if current.card_fields() != done.after.card_fields():
+                    raise _Conflict
+                if not reviews.remove_newest(conn, done.review.at, key):
+                    raise _Conflict
+                # A suspension made since (not by this answer) stays.
+                status = done.before.status if done.after.status != done.before.status else current.status
+                write_schedule(conn, key, replace(done.before, status=status))
+        except _Conflict:
+            return None
+        self._done.pop()
+        self._unwait(key)
+        if self.cram:
+            self._queue = deque(e for e in self._queue if e.key != key)
+        if self._current is not None and self._current.key != key:
+            self._put_back.append((self._current, self._current_entry))
+        done.entry.schedule = replace(done.before, status=status)
+        self.position -= 1
+        self._correct -= done.outcome.correct
+        self._ms -= done.review.ms
+        self._current, self._current_entry = done.shown, done.entry
+        return done.shown
+
+    def mark_guess(self) -> Outcome | None:
+        """The last answer was right but a guess: re-rate it Hard. None if it was wrong, already
+        Hard, a flashcard, or the item has been answered elsewhere since."""
+        from quiz.store import reviews
+        from quiz.store.database import transaction
+        from quiz.store.items import read_schedule, write_schedule
+
+        if not self._done:
+            return None
+        done = self._done[-1]
+        if not done.outcome.correct or done.outcome.rating <= HARD or done.review.kind == "flashcard":
+            return None
+        key = done.shown.key
+        review = replace(done.review, rating=HARD)
+        try:
+            with transaction(self.library.db) as conn:
+                current = read_schedule(conn, key)
+                if current.card_fields() != done.after.card_fields():
+                    raise _Conflict
+                if not reviews.remove_newest(conn, review.at, key):
+                    raise _Conflict
+                after = replace(self._apply(key, done.before, HARD, review.at), status=current.status)
+                reviews.append(conn, review)
+                write_schedule(conn, key, after)
+        except _Conflict:
+            return None
+        done.entry.schedule = after
+        self._unwait(key)
+        self._requeue(done.entry, True)
+        outcome = replace(done.outcome, rating=HARD, next_due=_utc(after.due) if after.due is not None else None)
+        self._done[-1] = replace(done, after=after, review=review, outcome=outcome)
+        return outcome
+
+    def suspend(self, item_id: str) -> None:
+        """Never show this question again until unsuspended."""
+        self._set_status(item_id, ACTIVE, SUSPENDED)
+        self._queue = deque(e for e in self._queue if e.qid != item_id)
+        self._put_back = [(s, e) for s, e in self._put_back if e.qid != item_id]
+        self._waiting = [slot for slot in self._waiting if slot[2].qid != item_id]
+        heapq.heapify(self._waiting)
+        if self._current is not None and self._current.item_id == item_id:
+            self._current = self._current_entry = None
+
+    def unsuspend(self, item_id: str) -> None:
+        self._set_status(item_id, SUSPENDED, ACTIVE)
+
+    def _set_status(self, item_id: str, old: str, new: str) -> None:
+        from quiz.store.database import transaction
+
+        with transaction(self.library.db) as conn:
+            row = conn.execute("SELECT status FROM items WHERE qid = ? AND deck = ?", (item_id, self.deck.key))
+            if row.fetchone() is None:
+                raise KeyError(f"no question {item_id!r} in deck {self.deck.name!r}")
+            conn.execute("UPDATE items SET status = ? WHERE qid = ? AND status = ?", (new, item_id, old))
+
+    # -- the end ------------------------------------------------------------------------------
+    def summary(self) -> SessionSummary:
+        conn, now = self.library.db.conn, self.library.clock()
+        where = "deck = ? AND status = 'active' AND state IN (1, 2, 3)"
+        next_due = conn.execute(f"SELECT min(due) FROM items WHERE {where}", (self.deck.key,)).fetchone()[0]
+        tomorrow_end = day_start(now, self.library.config.day_starts_at, days=2)
+        due_tomorrow = conn.execute(f"SELECT count(*) FROM items WHERE {where} AND due < ?",
+                                    (self.deck.key, tomorrow_end)).fetchone()[0]
+        return SessionSummary(
+            answered=self.position, correct=self._correct,
+            accuracy=self._correct / self.position if self.position else None, seconds=self._ms / 1000,
+            next_due=_utc(next_due) if next_due is not None else None, due_tomorrow=due_tomorrow,
+        )
+
+
+def _utc(ms: int) -> datetime:
+    from quiz.study.scheduler import to_datetime
+
+    return to_datetime(ms)
+
+
+def _read(path: Path) -> str:
+    """A deck file's text, to be stored; checked as quiz.formats.yaml_deck.load_deck checks it."""
+    from quiz.formats.problems import DeckError, Problem
+    from quiz.formats.strict_yaml import MAX_YAML_BYTES
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            too_large = f"file too large ({size} bytes; the limit is {MAX_YAML_BYTES})"
+            raise DeckError([Problem(str(path), 0, "", too_large)])
+        raw = path.read_bytes()
+    except OSError as error:
+        raise DeckError([Problem(str(path), 0, "", f"cannot read: {error.strerror or error}")]) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise DeckError([Problem(str(path), line, "", "not UTF-8 text")]) from None

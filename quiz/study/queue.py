@@ -1,0 +1,218 @@
+"""Which questions a session asks, and in what order. Planned once, when the session starts.
+
+A study session takes, in this order of priority:
+
+1. items in (re)learning that are due now (earliest first);
+2. due reviews, lowest retrievability first (it falls as elapsed time over stability grows, so the
+   index answers the ordering), up to the deck's daily review limit less today's reviews;
+3. new items in deck order, up to the daily new limit less today's new ones.
+
+Questions that share a fact are siblings: once one is planned, the others are buried for the rest
+of the session (as in Anki), so a fact is not asked twice in one sitting. New items are spread
+evenly among the reviews, then the order is interleaved so consecutive questions differ in kind and
+topic where a nearby one allows. Items in learning whose next step falls within the learn-ahead
+time come back during the session (engine.py keeps them waiting by due time).
+
+A practice (cram) session takes the deck's items (or one topic's) weakest first, answered ones
+by retrievability, then the never-answered, siblings buried the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import pairwise
+
+from quiz.store.items import Schedule
+from quiz.store.schema import LEARNING, NEW, RELEARNING, REVIEW
+from quiz.text import fold
+
+INTERLEAVE_WINDOW = 6
+_PAGE = 400
+_COLUMNS = ("id, qid, template, anchor, kind, facts, topic, state, step, stability, difficulty, due, last_review, "
+            "answers, lapses, status, leech")
+
+
+@dataclass(slots=True)
+class Entry:
+    """One planned question: which item, how to rebuild it, and its schedule when planned."""
+
+    key: int  # items.id
+    qid: str
+    template: str
+    anchor: str
+    kind: str
+    facts: tuple[str, ...]
+    topic: str  # in the session's language
+    schedule: Schedule
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    new: int  # new items still allowed today
+    reviews: int  # reviews still allowed today
+    total: int | None = None  # the session's --limit
+
+
+def _entry(row: tuple, lang: str) -> Entry:
+    key, qid, template, anchor, kind, facts, topic, *schedule = row
+    topics = json.loads(topic)
+    schedule = Schedule(*schedule[:-1], leech=bool(schedule[-1]))
+    return Entry(key, qid, template, anchor, kind, tuple(json.loads(facts)),
+                 topics.get(lang) or next(iter(topics.values()), ""), schedule)
+
+
+def _matches(entry_topic_json: str, wanted: str) -> bool:
+    for text in json.loads(entry_topic_json).values():
+        if fold(text) == wanted or wanted in (fold(part) for part in text.split(",")):
+            return True
+    return False
+
+
+def _pages(conn: sqlite3.Connection, where: str, order: str, params: tuple, lang: str, topic: str | None):
+    """Matching items, fetched a page at a time (only as far as the plan reads)."""
+    wanted = fold(topic) if topic else None
+    offset = 0
+    while True:
+        rows = conn.execute(f"SELECT {_COLUMNS} FROM items WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                            (*params, _PAGE, offset)).fetchall()
+        for row in rows:
+            if wanted is None or _matches(row[6], wanted):
+                yield _entry(row, lang)
+        if len(rows) < _PAGE:
+            return
+        offset += _PAGE
+
+
+def _take(entries, count: int, buried: set[str]) -> list[Entry]:
+    """Up to `count` entries, skipping (burying) any that shares a fact with one already taken."""
+    out: list[Entry] = []
+    if count <= 0:
+        return out
+    for entry in entries:
+        if buried.intersection(entry.facts):
+            continue
+        buried.update(entry.facts)
+        out.append(entry)
+        if len(out) >= count:
+            break
+    return out
+
+
+def plan_study(conn: sqlite3.Connection, deck: int, lang: str, now: int, learn_ahead_ms: int, limits: Limits,
+               topic: str | None = None) -> tuple[list[Entry], list[Entry]]:
+    """(the queue, items in learning due later within the learn-ahead time)."""
+    buried: set[str] = set()
+    base = "deck = ? AND status = 'active'"
+    learning = list(_pages(conn, f"{base} AND state IN ({LEARNING}, {RELEARNING}) AND due <= ?", "due",
+                           (deck, now + learn_ahead_ms), lang, topic))
+    for entry in learning:
+        buried.update(entry.facts)
+    due_now = [e for e in learning if e.schedule.due <= now]
+    waiting = [e for e in learning if e.schedule.due > now]
+    room = None if limits.total is None else max(0, limits.total - len(due_now))
+    reviews = _take(
+        _pages(conn, f"{base} AND state = {REVIEW} AND due <= ?", "(? - last_review) * 1.0 / stability DESC, id",
+               (deck, now, now), lang, topic),
+        min(limits.reviews, room if room is not None else limits.reviews), buried)
+    if room is not None:
+        room -= len(reviews)
+    new = _take(spread(_pages(conn, f"{base} AND state = {NEW}", "id", (deck,), lang, topic)),
+                min(limits.new, room if room is not None else limits.new), buried)
+    return due_now + interleave(mix(reviews, new)), waiting
+
+
+def plan_practice(conn: sqlite3.Connection, deck: int, lang: str, now: int, size: int,
+                  topic: str | None = None) -> list[Entry]:
+    """Weakest first: answered items by retrievability, then never-answered ones."""
+    buried: set[str] = set()
+    base = "deck = ? AND status = 'active'"
+    seen = _take(_pages(conn, f"{base} AND state != {NEW}", "(? - last_review) * 1.0 / stability DESC, id",
+                        (deck, now), lang, topic), size, buried)
+    unseen = _take(spread(_pages(conn, f"{base} AND state = {NEW}", "id", (deck,), lang, topic)), size - len(seen),
+                   buried)
+    return interleave(seen + unseen)
+
+
+def spread(entries: Iterable[Entry], chunk: int = _PAGE) -> Iterator[Entry]:
+    """Deck order, but topics in turn, each turn taking the kind used least so far, chunk by chunk.
+
+    A deck lists a relation's facts together, each fact's questions one after another, and burying
+    keeps only the first question of a fact: without this every new fact would be met first as a
+    true/false question, and a whole topic before the next.
+    """
+    for batch in _batches(entries, chunk):
+        topics: dict[str, dict[str, deque[Entry]]] = {}
+        for entry in batch:
+            topics.setdefault(entry.topic, {}).setdefault(entry.kind, deque()).append(entry)
+        used: Counter[str] = Counter()
+        turns, last = deque(topics), None
+        while turns:
+            topic = turns.popleft()
+            kinds = topics[topic]
+            kind = min(kinds, key=lambda k: (k == last, used[k]))  # ties: the first in deck order
+            yield kinds[kind].popleft()
+            used[kind] += 1
+            last = kind
+            if not kinds[kind]:
+                del kinds[kind]
+            if kinds:
+                turns.append(topic)
+
+
+def _batches(entries: Iterable[Entry], size: int) -> Iterator[list[Entry]]:
+    batch: list[Entry] = []
+    for entry in entries:
+        batch.append(entry)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def mix(reviews: list[Entry], new: list[Entry]) -> list[Entry]:
+    """New items spread evenly among the reviews, each list keeping its own order."""
+    if not reviews or not new:
+        return reviews + new
+    slots = [((i + 0.5) / len(reviews), 0, e) for i, e in enumerate(reviews)]
+    slots += [((j + 0.5) / len(new), 1, e) for j, e in enumerate(new)]
+    slots.sort(key=lambda slot: (slot[0], slot[1]))
+    return [e for _, _, e in slots]
+
+
+def interleave(entries: list[Entry], window: int = INTERLEAVE_WINDOW) -> list[Entry]:
+    """Reorder a little so that neighbours differ in kind and topic where one nearby allows.
+
+    Each next question is the first of the following `window` that differs from the last one in
+    both kind and topic, else in either, else simply the next: priority order is kept within
+    `window` places.
+    """
+    pending = list(entries)
+    out: list[Entry] = []
+    while pending:
+        pick = 0
+        if out:
+            last = out[-1]
+            nearby = pending[:window]
+            both = [i for i, e in enumerate(nearby) if e.kind != last.kind and e.topic != last.topic]
+            either = [i for i, e in enumerate(nearby) if e.kind != last.kind or e.topic != last.topic]
+            pick = (both or either or [0])[0]
+        out.append(pending.pop(pick))
+    # Greedy choices can strand alike items at the end; never return something worse than given.
+    return out if _alike_neighbours(out) <= _alike_neighbours(entries) else list(entries)
+
+
+def _alike_neighbours(entries: list[Entry]) -> int:
+    return sum(a.kind == b.kind and a.topic == b.topic for a, b in pairwise(entries))
+
+
+def today_counts(conn: sqlite3.Connection, deck: int, since: int) -> dict[int, int]:
+    """Review-log entries of `deck` since `since` (unix ms), by type (0 new ... 4 practice)."""
+    rows = conn.execute("SELECT type, count(*) FROM reviews WHERE at >= ? AND deck = ? GROUP BY type",
+                        (since, deck))
+    return dict(rows.fetchall())
+

@@ -1,0 +1,105 @@
+"""The engine's commands: quiz decks, quiz study --plain, quiz stats, and --db / QUIZ_DB."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from quiz.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI = str(ROOT / "tests" / "data" / "mini.yaml")
+
+
+@pytest.fixture
+def runner(tmp_path, monkeypatch):
+    monkeypatch.setenv("QUIZ_CONFIG", str(tmp_path / "no-config.toml"))
+    monkeypatch.delenv("QUIZ_DB", raising=False)
+    return CliRunner()
+
+
+def invoke(runner, *args, input=None):
+    return runner.invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def test_study_without_plain_says_so_and_exits_2(runner, tmp_path):
+    result = invoke(runner, "--db", str(tmp_path / "q.db"), "study", MINI)
+    assert result.exit_code == 2
+    assert "the full-screen app arrives in a later version; use --plain" in result.output
+
+
+def test_study_plain_then_decks_and_stats(runner, tmp_path):
+    db = str(tmp_path / "q.db")
+    result = invoke(runner, "--db", db, "study", MINI, "--plain", "--limit", "3", input="1\n2\n?\n")
+    assert result.exit_code == 0, result.output
+    marks = [line for line in result.output.splitlines() if line.startswith(("✔", "✘"))]
+    assert len(marks) == 3
+    assert "Session over: 3 answered" in result.output
+
+    decks = json.loads(invoke(runner, "--db", db, "decks", "--json").output)
+    (mini,) = [d for d in decks if d["deck"] == "mini"]
+    assert {"deck", "title", "new", "learning", "due", "review", "suspended", "total"} <= set(mini)
+    assert mini["learning"] + mini["review"] == 3 and mini["total"] == mini["new"] + 3
+
+    text = invoke(runner, "--db", db, "decks").output
+    assert "mini" in text and f"new {mini['new']}, learning {mini['learning']}, due {mini['due']}," in text
+
+    stats = json.loads(invoke(runner, "--db", db, "stats", "--json").output)
+    assert {"reviews", "correct", "accuracy", "streak_days", "decks"} <= set(stats)
+    assert stats["reviews"] == 3 and stats["streak_days"] == 1
+    (row,) = [d for d in stats["decks"] if d["deck"] == "mini"]
+    assert {"deck", "reviews", "correct", "accuracy", "due"} <= set(row) and row["reviews"] == 3
+    assert json.loads(invoke(runner, "--db", db, "stats", "mini", "--json").output)["reviews"] == 3
+    assert "3 answers" in invoke(runner, "--db", db, "stats").output
+
+
+def test_quiz_db_environment_variable_chooses_the_database(runner, tmp_path, monkeypatch):
+    db = tmp_path / "env.db"
+    monkeypatch.setenv("QUIZ_DB", str(db))
+    assert invoke(runner, "study", MINI, "--plain", input="1\n").exit_code == 0
+    assert db.exists()
+
+
+def test_a_bad_database_is_one_clear_line_and_left_untouched(runner, tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("not a database\n")
+    for args in (["decks"], ["stats"], ["study", MINI, "--plain"]):
+        result = runner.invoke(main, ["--db", str(path), *args], input="1\n")
+        assert result.exit_code == 1
+        (line,) = result.output.strip().splitlines()
+        assert line.startswith("quiz: ") and "not a quiz database" in line
+    assert path.read_text() == "not a database\n"
+
+
+def test_unknown_deck_and_broken_settings_are_one_line_errors(runner, tmp_path):
+    db = str(tmp_path / "q.db")
+    result = runner.invoke(main, ["--db", db, "study", "no-such-deck", "--plain"])
+    assert result.exit_code == 1 and "no deck named 'no-such-deck'" in result.output
+    result = runner.invoke(main, ["--db", db, "stats", "no-such-deck"])
+    assert result.exit_code == 1 and result.output.count("\n") == 1
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[study]\nnew_per_day = 'many'\n")
+    result = runner.invoke(main, ["--db", db, "decks"], env={"QUIZ_CONFIG": str(bad)})
+    assert result.exit_code == 1 and "new_per_day" in result.output and result.output.count("\n") == 1
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run([sys.executable, "-c", code + "\nimport sys; print(' '.join(sys.modules))"],
+                         capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    return set(out.split())
+
+
+def test_the_core_never_imports_textual():
+    loaded = _modules_after("import quiz.study.engine, quiz.study.plain, quiz.stats, quiz.store.decks, "
+                            "quiz.study.scheduler, quiz.study.queue, quiz.study.checking")
+    assert "textual" not in loaded
+
+
+def test_quiz_help_loads_no_heavy_module():
+    loaded = _modules_after("from quiz.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass")
+    assert not loaded & {"fsrs", "sqlite_utils", "rapidfuzz", "sqlite3", "platformdirs", "yaml"}

@@ -1,0 +1,63 @@
+"""The session queue's ordering helpers: interleaving, mixing new among reviews, spreading topics."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from quiz.store.items import Schedule
+from quiz.study.queue import Entry, interleave, mix, spread
+
+
+def entry(key: int, kind: str = "mcq", topic: str = "a", facts: tuple[str, ...] = ()) -> Entry:
+    return Entry(key, f"q{key}", "t", "x", kind, facts or (f"f{key}",), topic, Schedule())
+
+
+def repeats(entries) -> int:
+    return sum(a.kind == b.kind and a.topic == b.topic for a, b in pairwise(entries))
+
+
+def test_interleave_separates_neighbours_of_the_same_kind_and_topic():
+    # Blocks of three alike: mcq/a, mcq/b, cloze/a, cloze/b.
+    entries = [entry(i, kind="mcq" if i < 6 else "cloze", topic="a" if i % 6 < 3 else "b") for i in range(12)]
+    mixed = interleave(entries)
+    assert sorted(e.key for e in mixed) == list(range(12))
+    assert repeats(entries) == 8 and repeats(mixed) <= 1
+
+
+def test_interleave_never_makes_things_worse():
+    entries = [entry(i, kind="mcq" if i < 6 else "cloze", topic="a" if i % 2 else "b") for i in range(12)]
+    assert repeats(interleave(entries)) <= repeats(entries) == 0
+
+
+def test_interleave_keeps_priority_within_the_window():
+    entries = [entry(i, kind=["mcq", "cloze", "true_false"][i % 3]) for i in range(30)]
+    for place, e in enumerate(interleave(entries, window=6)):
+        assert abs(place - e.key) < 6
+
+
+def test_interleave_does_nothing_it_cannot_improve():
+    same = [entry(i) for i in range(5)]
+    assert [e.key for e in interleave(same)] == [0, 1, 2, 3, 4]
+
+
+def test_new_items_are_spread_evenly_among_reviews():
+    reviews = [entry(i, kind="r") for i in range(8)]
+    new = [entry(100 + i, kind="n") for i in range(2)]
+    order = [e.kind for e in mix(reviews, new)]
+    assert order.count("n") == 2 and order[0] == "r" and order[-1] == "r"
+    first, second = [i for i, k in enumerate(order) if k == "n"]
+    assert second - first >= 4
+    assert mix([], new) == new and mix(reviews, []) == reviews
+
+
+def test_spread_takes_topics_in_turn_and_varies_kinds():
+    # Deck order: all of topic a (each fact asked true/false first, then mcq), then topic b.
+    entries = []
+    for topic in ("a", "b"):
+        for fact in range(3):
+            for kind in ("true_false", "mcq"):
+                entries.append(entry(len(entries), kind=kind, topic=topic, facts=(f"{topic}{fact}",)))
+    order = list(spread(entries))
+    assert sorted(e.key for e in order) == list(range(12))
+    assert [e.topic for e in order[:4]] == ["a", "b", "a", "b"]
+    assert {e.kind for e in order[:2]} == {"true_false", "mcq"}
