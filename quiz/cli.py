@@ -32,7 +32,14 @@ def main(ctx: click.Context, db_path: str | None) -> None:
     """Study facts in the terminal: generated questions, spaced repetition, honest scores."""
     ctx.obj = {"db": db_path}
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        _run_app(db_path)
+
+
+def _run_app(db_path: str | None, **study) -> None:
+    """The full-screen app; Textual is imported only here."""
+    from quiz.tui.app import QuizApp
+
+    QuizApp(db_path=db_path, **study).run()
 
 
 def _load(deck: str):
@@ -178,8 +185,11 @@ def study(ctx: click.Context, deck: str, plain: bool, lang: str, limit: int | No
           topic: str | None) -> None:
     """Study DECK (a deck name, a bundled deck id or a deck file)."""
     if not plain:
-        click.echo("quiz: the full-screen app arrives in a later version; use --plain", err=True)
-        sys.exit(2)
+        if topic:
+            raise QuizError("--topic works with --plain for now")
+        _run_app(ctx.obj.get("db") if ctx.obj else None, deck=deck, lang=lang_given(ctx, lang), limit=limit,
+                 practice=cram)
+        return
     from quiz.formats.problems import DeckError
     from quiz.study.engine import UnknownDeck
     from quiz.study.plain import run_plain
@@ -195,6 +205,12 @@ def study(ctx: click.Context, deck: str, plain: bool, lang: str, limit: int | No
         session = library.session(name, lang=lang, limit=limit, cram=cram, topic=topic)
         _utf8_streams()
         run_plain(session)
+
+
+def lang_given(ctx: click.Context, lang: str) -> str | None:
+    """--lang if the learner gave it; else None, so the app uses the saved setting."""
+    source = ctx.get_parameter_source("lang")
+    return lang if source is not None and source.name != "DEFAULT" else None
 
 
 def _utf8_streams() -> None:

@@ -27,10 +27,16 @@ def invoke(runner, *args, input=None):
     return runner.invoke(main, list(args), input=input, catch_exceptions=False)
 
 
-def test_study_without_plain_says_so_and_exits_2(runner, tmp_path):
-    result = invoke(runner, "--db", str(tmp_path / "q.db"), "study", MINI)
-    assert result.exit_code == 2
-    assert "the full-screen app arrives in a later version; use --plain" in result.output
+def test_study_without_plain_opens_the_app_on_that_deck(runner, tmp_path, monkeypatch):
+    from quiz.tui.app import QuizApp
+
+    opened = []
+    monkeypatch.setattr(QuizApp, "run", lambda self: opened.append((self.db_path, self.start, self.lang)))
+    result = invoke(runner, "--db", str(tmp_path / "q.db"), "study", MINI, "--limit", "5", "--lang", "id")
+    assert result.exit_code == 0, result.output
+    assert opened == [(str(tmp_path / "q.db"), (MINI, 5, False), "id")]
+    invoke(runner, "--db", str(tmp_path / "q.db"))
+    assert opened[-1][1] == (None, None, False)  # `quiz` alone opens the app on the home screen
 
 
 def test_study_plain_then_decks_and_stats(runner, tmp_path):

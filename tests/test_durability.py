@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import random
@@ -146,10 +147,8 @@ def test_two_processes_studying_one_database_both_work(tmp_path, env):
                 pass  # that session is over: its queue ran out
         time.sleep(0.01)
     for process in processes:
-        try:
+        with contextlib.suppress(BrokenPipeError):
             process.stdin.close()
-        except BrokenPipeError:
-            pass
         process.wait(timeout=120)
     for thread in readers:
         thread.join(timeout=30)

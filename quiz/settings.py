@@ -1,0 +1,128 @@
+"""The settings a learner changes from the app: language, theme, retention, daily limits.
+
+They live in the same config.toml as the rest of the study settings (quiz/config.py):
+`[interface]` holds language and theme, `[study]` the rest. Saving rewrites only those keys and
+keeps everything else in the file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+LANGUAGES = ("en", "id")
+INTERFACE_KEYS = ("language", "theme")
+STUDY_KEYS = ("desired_retention", "new_per_day", "reviews_per_day")
+
+
+class SettingsError(ValueError):
+    """A setting out of range; the message is one line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    language: str = "en"
+    theme: str = "textual-dark"
+    desired_retention: float = 0.90
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+    path: Path | None = None  # the file they came from
+
+    def replace(self, **changes) -> Settings:
+        return replace(self, **changes)
+
+    def validate(self) -> None:
+        if self.language not in LANGUAGES:
+            raise SettingsError(f"language must be one of {', '.join(LANGUAGES)}")
+        if not 0.70 <= self.desired_retention <= 0.99:
+            raise SettingsError("desired retention must be between 0.70 and 0.99")
+        if not 0 <= self.new_per_day <= 9999 or not 0 <= self.reviews_per_day <= 99999:
+            raise SettingsError("daily limits must be whole numbers from 0")
+
+    def study_config(self, base=None):
+        """The full study configuration: the file's, with these settings on top."""
+        from quiz.config import StudyConfig, load_config
+
+        try:
+            base = base or load_config(self.path)
+        except Exception:
+            base = StudyConfig()
+        return replace(base, desired_retention=self.desired_retention, new_per_day=self.new_per_day,
+                       reviews_per_day=self.reviews_per_day)
+
+
+def _path(path: Path | None) -> Path:
+    from quiz.paths import config_path
+
+    return Path(path) if path else config_path()
+
+
+def _read(path: Path) -> dict:
+    import tomllib
+
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """The learner's settings; defaults for anything missing or unusable."""
+    path = _path(path)
+    document = _read(path)
+    interface, study = document.get("interface", {}), document.get("study", {})
+    defaults = Settings()
+    values = {}
+    for key in INTERFACE_KEYS:
+        if isinstance(interface.get(key), str):
+            values[key] = interface[key]
+    for key in STUDY_KEYS:
+        value = study.get(key)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            values[key] = type(getattr(defaults, key))(value)
+    settings = replace(defaults, path=path, **values)
+    try:
+        settings.validate()
+    except SettingsError:
+        return replace(defaults, path=path)
+    return settings
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> Path:
+    """Write the settings into config.toml atomically, keeping the file's other keys."""
+    settings.validate()
+    path = _path(path or settings.path)
+    document = _read(path)
+    document.setdefault("interface", {}).update({key: getattr(settings, key) for key in INTERFACE_KEYS})
+    document.setdefault("study", {}).update({key: getattr(settings, key) for key in STUDY_KEYS})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(dump_toml(document))
+    os.replace(temporary, path)
+    return path
+
+
+def dump_toml(document: dict) -> str:
+    """TOML for what quiz writes: tables of strings, numbers, booleans and lists of numbers."""
+    import json
+
+    def value(item: object) -> str:
+        if isinstance(item, bool):
+            return "true" if item else "false"
+        if isinstance(item, int | float):
+            return repr(item)
+        if isinstance(item, list | tuple):
+            return "[" + ", ".join(value(v) for v in item) + "]"
+        return json.dumps(str(item), ensure_ascii=False)  # a JSON string is a valid TOML basic string
+
+    lines = []
+    for table, entries in document.items():
+        if not isinstance(entries, dict):
+            continue
+        lines.append(f"[{table}]")
+        lines += [f"{key} = {value(item)}" for key, item in entries.items() if not isinstance(item, dict)]
+        lines.append("")
+    return "\n".join(lines)
