@@ -102,9 +102,19 @@ def test_bundled_deck_works_from_any_directory(tmp_path):
     assert json.loads(done.stdout)["deck"] == "russia-allies"
 
 
-def test_core_and_cli_never_import_textual_or_heavy_modules():
+def test_core_never_imports_textual_and_help_imports_nothing_heavy():
     code = (
         "import sys, quiz.cli, quiz.questions.generator, quiz.knowledge, quiz.lint, quiz.formats.yaml_deck\n"
+        "import quiz.study.engine, quiz.study.plain, quiz.store.database, quiz.stats, quiz.settings, quiz.i18n\n"
+        "from quiz.study.engine import Library\n"
+        "import tempfile, os\n"
+        "with Library.open(os.path.join(tempfile.mkdtemp(), 'q.db')) as library:\n"
+        "    session = library.session('russia-allies')\n"
+        "    shown = session.next()\n"
+        "    if shown.question.kind == 'flashcard':\n"
+        "        session.grade(shown, 3, 1000)\n"
+        "    else:\n"
+        "        session.answer(shown, [0] if shown.question.choices else 'x', 1000)\n"
         "print(','.join(m for m in ('textual', 'rich') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
