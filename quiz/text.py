@@ -9,9 +9,11 @@ import unicodedata
 # and their 8-bit C1 forms. Removed whole so no fragment like "[31m" is left behind.
 _ESCAPE_SEQUENCE = re.compile(
     r"""
-    (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]          # CSI
-    | (?:\x1b\]|\x9d).*?(?:\x07|\x1b\\|\x9c)  # OSC, ended by BEL or ST
-    | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f]).*?(?:\x1b\\|\x9c)  # DCS, SOS, PM, APC strings
+    (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?         # CSI
+    # OSC, DCS, SOS, PM, APC strings run to BEL or ST; unterminated, only the introducer goes. The
+    # body never crosses another ESC, so no introducer rescans the rest of the text (linear time).
+    | (?:\x1b\]|\x9d)(?:[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c))?
+    | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f])(?:[^\x1b\x9c]*(?:\x1b\\|\x9c))?
     | \x1b[@-Z\\-_]                           # other two-byte escapes
     """,
     re.VERBOSE | re.DOTALL,
