@@ -139,6 +139,26 @@ class Card:
     explain: LocalText | None = None
     tags: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    # Set by the importers (quiz.formats.text_deck, quiz.formats.anki_package); defaults elsewhere.
+    guid: str | None = None  # the Anki note's guid (or a text export's guid column); None when there is none
+    ord: int = 0  # which card of its note: the template index, or the cloze number minus one
+    deck_path: tuple[str, ...] = ()  # the Anki deck it sits in, split at "::": ("Chemistry", "Elements")
+    note_type: str | None = None  # the Anki note type's name: "Basic (and reversed card)", "Cloze", ...
+    suspended: bool = False  # suspended in Anki (queue -1): imported, but not to be scheduled
+    media: tuple[str, ...] = ()  # names of the media files the card shows (keys of Deck.media_files)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedReview:
+    """One row of an imported Anki review log, for replaying into FSRS."""
+
+    card_id: str  # Card.id of the card reviewed
+    reviewed_at: int  # when, in unix milliseconds (UTC)
+    ease: int  # the button: 1 Again, 2 Hard, 3 Good, 4 Easy; 0 for a manual entry (kind 4 or 5) or a
+    # filtered-deck review that did not reschedule. Anki's old v1 scheduler logged Easy as 3 in learning.
+    duration: int  # time taken to answer, in milliseconds (Anki caps it, 60 s by default)
+    kind: int  # Anki's review kind: 0 learning, 1 review, 2 relearning, 3 filtered/early,
+    # 4 manual (due date set by hand), 5 rescheduled (forgotten or reset)
 
 
 @dataclass(slots=True)
@@ -154,3 +174,7 @@ class Deck:
     facts: list[Fact] = field(default_factory=list)
     cards: list[Card] = field(default_factory=list)
     path: str | None = None
+    # Set by the importers; empty elsewhere.
+    reviews: list[ImportedReview] = field(default_factory=list)  # oldest first
+    media_files: dict[str, str] = field(default_factory=dict)  # media name -> absolute path of the extracted file
+    warnings: list[str] = field(default_factory=list)  # one line each: content skipped or changed on import
