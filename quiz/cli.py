@@ -247,6 +247,128 @@ def stats(ctx: click.Context, deck: str | None, as_json: bool) -> None:
                        f"({_percent(row['accuracy'])}), {row['due']} due now, {row['due_today']} due today")
 
 
+_SEPARATOR_ESCAPES = {"\\t": "\t", "\\n": "\n", "\\r\\n": "\r\n"}
+
+
+def _separator(value: str | None) -> str | None:
+    """A separator as typed: `\\t` and `\\n` stand for a tab and a new line."""
+    return _SEPARATOR_ESCAPES.get(value, value) if value is not None else None
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--deck", "deck_name", metavar="NAME", help="The deck to import into (default: the file's own deck).")
+@click.option("--format", "fmt", type=click.Choice(["anki", "text", "quizlet", "yaml"]),
+              help="The file's kind (default: from its name; a zip is an Anki package).")
+@click.option("--separator", metavar="S", help="Text files: the field separator (tab, comma, ';', ...); Quizlet: "
+                                               "between term and definition. \\t is a tab.")
+@click.option("--card-separator", metavar="S", help="Quizlet: between cards (default: a new line). \\n is a new line.")
+@click.option("--dry-run", is_flag=True, help="Show what would be added, updated and left alone; change nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def import_(ctx: click.Context, paths: tuple[str, ...], deck_name: str | None, fmt: str | None,
+            separator: str | None, card_separator: str | None, dry_run: bool, as_json: bool) -> None:
+    """Import deck files: Anki packages (.apkg, .colpkg) with their review history, Anki text exports
+    (.csv, .tsv, .txt), Quizlet exports (--format quizlet) and quiz's YAML decks.
+
+    Each file is imported whole or not at all; importing it again changes nothing, and a newer
+    version updates changed cards and keeps their progress."""
+    from pathlib import Path
+
+    from quiz.formats.problems import DeckError
+    from quiz.formats.readers import detect_format
+    from quiz.study.importing import import_deck
+
+    if deck_name is not None and len(paths) > 1:
+        raise QuizError("--deck takes one file: each file would replace the cards of the one before")
+    for path in paths:
+        if not Path(path).is_file():
+            raise QuizError(f"{path}: no such file")
+    library = _library(ctx)
+    reports = []
+    with _store_errors(library):
+        for path in paths:
+            kind = fmt or detect_format(path)
+            options = {}
+            if kind == "text" and separator is not None:
+                options["separator"] = _separator(separator)
+            elif kind == "quizlet":
+                options = {"term_sep": _separator(separator), "card_sep": _separator(card_separator)}
+            try:
+                report = import_deck(library, path, deck_name=deck_name, dry_run=dry_run, format=fmt, **options)
+            except DeckError as error:
+                if as_json and reports:
+                    click.echo(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=1))
+                raise QuizError(str(error)) from None
+            reports.append(report)
+            if not as_json:
+                for warning in report.warnings:
+                    click.echo(f"quiz: warning: {warning}", err=True)
+                click.echo(report.summary())
+        if as_json:
+            click.echo(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=1))
+
+
+@main.command()
+@click.argument("deck")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "csv"]),
+              help="yaml: quiz's deck format (imports back as the same deck); csv: tab-separated with Anki's "
+                   "headers, for Anki. Default: from the output file's name.")
+@click.option("-o", "--output", metavar="FILE", required=True, help="The file to write ('-' for standard output).")
+@click.option("--lang", type=LANG, default="en", show_default=True, help="csv: the language of the cards.")
+@click.pass_context
+def export(ctx: click.Context, deck: str, fmt: str | None, output: str, lang: str) -> None:
+    """Export DECK (a deck name, a bundled deck id or a deck file) as YAML or as CSV for Anki."""
+    from pathlib import Path
+
+    from quiz.formats.problems import DeckError
+    from quiz.study.engine import UnknownDeck
+
+    if fmt is None:
+        suffix = Path(output).suffix.lower()
+        fmt = "yaml" if suffix in (".yaml", ".yml") else "csv" if suffix in (".csv", ".tsv", ".txt") else None
+        if fmt is None:
+            raise QuizError(f"{output}: say --format yaml or --format csv (or name the file .yaml or .csv)")
+    library = _library(ctx)
+    with _store_errors(library):
+        try:
+            name = library.resolve(deck)
+            model = library.deck_model(name)
+        except (DeckError, UnknownDeck) as error:
+            raise QuizError(str(error)) from None
+        if fmt == "yaml":
+            from quiz.formats.yaml_export import deck_to_yaml
+
+            text = deck_to_yaml(model)
+        else:
+            from quiz.formats.text_export import deck_to_csv
+
+            text = deck_to_csv(model, lang)
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    _write_atomically(Path(output), text)
+    click.echo(f"{output}: exported deck {name} ({fmt})", err=True)
+
+
+def _write_atomically(path, text: str) -> None:
+    """Write the whole file or nothing: a temporary file beside it, then renamed over it."""
+    import os
+    import tempfile
+
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+                file.write(text)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError as error:
+        raise QuizError(f"{path}: cannot write: {error.strerror or error}") from None
+
+
 def _percent(ratio: float | None) -> str:
     return "-" if ratio is None else f"{round(100 * ratio)}%"
 

@@ -128,31 +128,42 @@ def test_two_processes_studying_one_database_both_work(tmp_path, env):
     rng = random.Random(1)
     lines = [reply("Your answer (a number", rng) for _ in range(300)]
     processes = [quiz(db, env, MINI, lang) for lang in ("en", "id")]  # the language tells their answers apart
-    outputs: dict[int, tuple[bytes, bytes]] = {}
+    out_lines: list[list[bytes]] = [[], []]
+    errors_out: list[bytes] = [b"", b""]
     readers = []
     for index, process in enumerate(processes):
         def read(index=index, process=process):
-            outputs[index] = (process.stdout.read(), process.stderr.read())
+            for line in process.stdout:
+                out_lines[index].append(line)
+            errors_out[index] = process.stderr.read()
         thread = threading.Thread(target=read)
         thread.start()
         readers.append(thread)
-    # Feed both a few answers at a time, in turn, so their sessions interleave rather than run one
-    # after the other (a process that finished early would prove nothing about sharing the file).
+
+    def acks_of(index: int) -> int:
+        return sum(line.startswith(("✔".encode(), "✘".encode())) for line in list(out_lines[index]))
+
+    # Feed the two a few answers at a time, in turn, and wait for each to acknowledge one before the
+    # other goes on: their sessions interleave whatever the machine's load, so both really share the
+    # file at once (a process that finished before the other started would prove nothing).
     for start in range(0, len(lines), 5):
-        for process in processes:
+        for index, process in enumerate(processes):
+            before = acks_of(index)
             try:
                 process.stdin.write(b"".join(lines[start:start + 5]))
                 process.stdin.flush()
             except BrokenPipeError:
-                pass  # that session is over: its queue ran out
-        time.sleep(0.01)
+                continue  # that session is over: its queue ran out
+            deadline = time.monotonic() + 20
+            while acks_of(index) == before and process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.005)
     for process in processes:
         with contextlib.suppress(BrokenPipeError):
             process.stdin.close()
         process.wait(timeout=120)
     for thread in readers:
         thread.join(timeout=30)
-    outputs = [outputs[0], outputs[1]]
+    outputs = [(b"".join(out_lines[i]), errors_out[i]) for i in range(2)]
     acks = 0
     for (stdout, stderr), process in zip(outputs, processes, strict=True):
         text, errors = stdout.decode(), stderr.decode()

@@ -41,7 +41,10 @@ _RELATION_KEYS = {"id": True, "subject_type": True, "value_type": True, "value_e
 _FACT_KEYS = {"id": True, "subject": True, "relation": True, "value": True, "status": False,
               "negated": False, "as_of": False, "sources": False, "explain": False, "accept": False}
 _CARD_KEYS = {"id": False, "front": True, "back": True, "accept": False, "choices": False,
-              "explain": False, "tags": False, "sources": False}
+              "explain": False, "tags": False, "sources": False,
+              # What an importer keeps of where a card came from (see Card in quiz.model).
+              "guid": False, "deck": False, "note_type": False, "ord": False, "suspended": False,
+              "media": False}
 _TOP_KEYS = {"deck": True, "sources": False, "entities": False, "relations": False, "facts": False,
              "cards": False}
 
@@ -110,6 +113,22 @@ class _Reader:
             self.error(line, where, f"expected true or false, got {_kind(value)}")
             return None
         return value
+
+    def count(self, value: object, line: int, where: str) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            self.error(line, where, f"expected a whole number from 0, got {_kind(value)}")
+            return None
+        return value
+
+    def deck_path(self, value: object, line: int, where: str) -> tuple[str, ...]:
+        text = self.text_str(value, line, where)
+        if text is None:
+            return ()
+        parts = tuple(part.strip() for part in text.split("::"))
+        if not all(parts):
+            self.error(line, where, f"{text!r} has an empty deck name between '::'")
+            return ()
+        return parts
 
     def date(self, value: object, line: int, where: str) -> str | None:
         if isinstance(value, int) and not isinstance(value, bool):
@@ -485,4 +504,10 @@ def _card(r: _Reader, node: object, line: int, where: str, deck: Deck) -> Card |
         explain=r.field(node, "explain", where, r.local_text),
         tags=r.field(node, "tags", where, r.str_list, ()),
         sources=sources,
+        guid=r.field(node, "guid", where, r.text_str),
+        ord=r.field(node, "ord", where, r.count, 0) or 0,
+        deck_path=r.field(node, "deck", where, r.deck_path, ()),
+        note_type=r.field(node, "note_type", where, r.text_str),
+        suspended=bool(r.field(node, "suspended", where, r.boolean, False)),
+        media=r.field(node, "media", where, r.str_list, ()),
     )

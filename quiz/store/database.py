@@ -73,8 +73,24 @@ def describe(error: sqlite3.Error) -> str:
 
 @contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
-    """One write transaction, committed on leaving the block, rolled back on an exception."""
+    """One write transaction, committed on leaving the block, rolled back on an exception.
+
+    Inside another transaction it is a savepoint of that one: its work is undone on an exception
+    and otherwise committed (or rolled back) with the outer transaction, so an importer can run
+    several registrations as one all-or-nothing unit.
+    """
     conn = db.conn
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT quiz_nested")
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK TO quiz_nested")
+                conn.execute("RELEASE quiz_nested")
+            raise
+        conn.execute("RELEASE quiz_nested")
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn

@@ -330,6 +330,11 @@ class Library:
             gc.freeze()
         return self._models[name]
 
+    def deck_model(self, name: str):
+        """The stored deck's model (quiz.model.Deck), rebuilt from the database; raises UnknownDeck."""
+        self._stored(name)
+        return self._model(name)[0]
+
     def generator(self, name: str, lang: str):
         """The deck's question generator in `lang` (seed 0), built once."""
         if (name, lang) not in self._generators:

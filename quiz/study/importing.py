@@ -1,0 +1,301 @@
+"""Importing deck files into the store, with their Anki review history: headless, all or nothing.
+
+    report = import_deck(library, "Chemistry.apkg")                 # or dry_run=True
+    report.added, report.updated, report.unchanged, report.retired  # cards (and facts)
+    report.reviews, report.suspended, report.warnings
+
+One import is one SQLite transaction:
+
+1. The file is read (quiz.formats.readers) before the database is touched; an Anki package's media
+   go into a staging folder beside the media folder.
+2. The deck is written as YAML (quiz.formats.yaml_export) and registered as an "imported" deck
+   (Library.add_source): the store keeps that text, so the deck is rebuilt from the database alone.
+   Cards keep their ids (Anki GUIDs, or a content hash where there are none), so a newer version of
+   the file updates changed cards and keeps their progress.
+3. The Anki review log goes into quiz's review log against each card's flashcard question (ease
+   1-4 is the FSRS rating; ease-0 rows, which are due dates set by hand or resets, are no answers
+   and are skipped), and the item's FSRS state is set by replaying its whole log, as
+   Scheduling.replay does: the stored state is always the replay of the log. A review already in
+   the log (the same item at the same time) is not added again.
+4. Cards suspended in Anki are suspended, as they arrive (a card the learner unsuspends in quiz
+   stays unsuspended when the same file is imported again).
+
+Any failure rolls the transaction back: the database is exactly as it was. The staged media are
+moved into `<data folder>/media/<deck>/` only after the commit. A dry run does the same work and
+rolls it back, so its report is what the import would do.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+import tempfile
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from quiz.formats.problems import DeckError, Problem
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from quiz.model import Deck
+    from quiz.study.engine import Library
+    from quiz.study.scheduler import Scheduling
+
+MAX_REVIEW_MS = 3_600_000  # as the engine caps an answer's time
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """What an import did (or, for a dry run, would do). Counts are of cards (and facts, for YAML
+    fact decks), not of the questions made from them."""
+
+    path: str
+    format: str
+    deck: str = ""
+    cards: int = 0  # cards in the file
+    facts: int = 0  # facts in the file (a YAML fact deck)
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    retired: int = 0  # in the stored deck but no longer in the file: kept with their history, not shown
+    reviews: int = 0  # review-log rows added
+    reviews_known: int = 0  # already in the log (imported before)
+    reviews_skipped: int = 0  # not answers (ease 0), or of cards not imported
+    suspended: int = 0  # cards newly suspended (suspended in the file)
+    unsuspended: int = 0  # cards no longer suspended in the file, unsuspended
+    media: int = 0  # media files the deck's cards show
+    warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.retired or self.reviews or self.suspended
+                    or self.unsuspended)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def summary(self) -> str:
+        """One line: `deck: 71 cards: 71 added, 0 updated, ...`."""
+        verb = "would import" if self.dry_run else "imported"
+        parts = [f"{self.added} added", f"{self.updated} updated", f"{self.unchanged} unchanged"]
+        if self.retired:
+            parts.append(f"{self.retired} retired")
+        what = f"{self.cards} card{'s' if self.cards != 1 else ''}"
+        if self.facts:
+            what += f" and {self.facts} fact{'s' if self.facts != 1 else ''}"
+        text = f"{self.path}: {verb} into deck {self.deck}: {what} ({', '.join(parts)})"
+        if self.reviews or self.reviews_known:
+            text += f"; {self.reviews} reviews" + (f" ({self.reviews_known} already there)" if self.reviews_known
+                                                    else "")
+        if self.suspended:
+            text += f"; {self.suspended} suspended"
+        if self.unsuspended:
+            text += f"; {self.unsuspended} unsuspended"
+        if self.media:
+            text += f"; {self.media} media file{'s' if self.media != 1 else ''}"
+        return text
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back."""
+
+
+def media_root(library: Library) -> Path:
+    """Where imported media live: `media/` beside the database (the data folder, for the default one)."""
+    return Path(library.path).parent / "media"
+
+
+def media_folder(library: Library, deck: str) -> Path:
+    """The folder of one deck's media files (names as in Card.media)."""
+    return media_root(library) / deck
+
+
+def import_deck(library: Library, path: str | os.PathLike, *, deck_name: str | None = None, dry_run: bool = False,
+                format: str | None = None, **options) -> ImportReport:
+    """Import one deck file into the library. Raises DeckError (a bad file, a name that is taken)
+    and sqlite3.Error; either way the database is left as it was.
+
+    `deck_name` names the deck (slugged into a deck id); by default the file's deck or file name.
+    `options` go to the reader (separator=, term_sep=, card_sep=, limits=, ...).
+    """
+    from quiz.formats.anki_notes import slug
+    from quiz.formats.readers import detect_format, read_deck_file
+
+    path = Path(path)
+    kind = format or detect_format(path) or "unknown"
+    report = ImportReport(path=str(path), format=kind, dry_run=dry_run)
+    staging: Path | None = None
+    try:
+        if kind == "anki" and not dry_run:
+            root = media_root(library)
+            try:
+                root.mkdir(parents=True, exist_ok=True)
+                staging = Path(tempfile.mkdtemp(prefix=".import-", dir=root))
+            except OSError as error:
+                raise DeckError([Problem(str(path), 0, "", f"cannot write media into {root}: "
+                                                           f"{error.strerror or error}")]) from None
+        deck_id = slug(deck_name) if deck_name else None
+        deck = read_deck_file(path, format=format, media_dir=staging, deck_id=deck_id, **options)
+        if deck_id and deck.id != deck_id:  # a YAML deck names itself
+            deck.id = deck_id
+        report.deck = deck.id
+        report.warnings = list(deck.warnings)
+        report.media = len({name for card in deck.cards for name in card.media})
+        _import(library, deck, path, report, dry_run)
+        if staging is not None and not dry_run:
+            _place_media(deck, staging, media_folder(library, deck.id), report)
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+    return report
+
+
+def _import(library: Library, deck: Deck, path: Path, report: ImportReport, dry_run: bool) -> None:
+    from quiz.formats.yaml_export import deck_to_yaml
+    from quiz.store.database import transaction
+    from quiz.store.decks import load_model, source_hash, stored_deck
+
+    conn = library.db.conn
+    source = deck_to_yaml(deck)
+    entries = {**{("card", c.id): c for c in deck.cards}, **{("fact", f.id): f for f in deck.facts}}
+    report.cards, report.facts = len(deck.cards), len(deck.facts)
+    try:
+        with transaction(library.db):
+            existing = stored_deck(conn, deck.id)
+            if existing is not None and existing.origin == "bundled":
+                raise DeckError([Problem(str(path), 0, "", f"deck {deck.id!r} is one quiz ships: "
+                                                           "import it under another name (--deck NAME)")])
+            old: dict = {}
+            same_text = existing is not None and conn.execute(
+                "SELECT source_hash = ? FROM decks WHERE id = ?", (source_hash(source), existing.key)).fetchone()[0]
+            if existing is not None and not same_text:
+                try:
+                    model = load_model(conn, deck.id)
+                    old = {**{("card", c.id): c for c in model.cards}, **{("fact", f.id): f for f in model.facts}}
+                except DeckError:
+                    old = {}
+            if same_text:
+                report.unchanged = len(entries)
+            else:
+                for key, entry in entries.items():
+                    if key not in old:
+                        report.added += 1
+                    elif old[key] != entry:
+                        report.updated += 1
+                    else:
+                        report.unchanged += 1
+                report.retired = sum(1 for key in old if key not in entries)
+            library.add_source(source, origin="imported", path=str(path))
+            stored = stored_deck(conn, deck.id)
+            _import_reviews(conn, library.scheduling(stored), stored.key, deck, report)
+            if not same_text:
+                _suspensions(conn, stored.key, deck, old, report)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        library._forget(deck.id)
+    except BaseException:
+        library._forget(deck.id)
+        raise
+    else:
+        library._committed()
+
+
+def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: int, deck: Deck,
+                    report: ImportReport) -> None:
+    """Append the Anki review log to the flashcard items and replay each changed item's log."""
+    from quiz.store import reviews as log
+    from quiz.store.items import read_schedule, write_schedule
+    from quiz.store.schema import PRACTICE, SUSPENDED
+
+    if not deck.reviews:
+        return
+    items = {anchor.removeprefix("card:"): key for key, anchor in conn.execute(
+        "SELECT id, anchor FROM items WHERE deck = ? AND template = 'card.flashcard'", (deck_key,))}
+    lang = deck.languages[0] if deck.languages else "en"
+    taken: dict[int, int] = {}  # at -> item, for rows added by this import
+
+    def owner(at: int) -> int | None:
+        if at in taken:
+            return taken[at]
+        row = conn.execute("SELECT item FROM reviews WHERE at = ?", (at,)).fetchone()
+        return row[0] if row else None
+
+    added: dict[int, list[log.Review]] = defaultdict(list)
+    for entry in sorted(deck.reviews, key=lambda r: r.reviewed_at):
+        item = items.get(entry.card_id)
+        if item is None or not 1 <= entry.ease <= 4:
+            report.reviews_skipped += 1
+            continue
+        # The log's key is the time, unique over all items: a clash with another item's answer
+        # moves this one 1 ms later (as Anki's revlog does); the same item at that time is this
+        # very review, imported before.
+        at = entry.reviewed_at
+        while (who := owner(at)) is not None and who != item:
+            at += 1
+        if who == item:
+            report.reviews_known += 1
+            continue
+        taken[at] = item
+        added[item].append(log.Review(at=at, item=item, deck=deck_key, kind="flashcard", lang=lang, type=0,
+                                      rating=entry.ease, correct=entry.ease > 1, answer=None,
+                                      ms=max(0, min(int(entry.duration), MAX_REVIEW_MS))))
+    for item, new in added.items():
+        merged = sorted([(review, False) for review in log.entries(conn, item)] + [(review, True) for review in new],
+                        key=lambda pair: pair[0].at)
+        before = read_schedule(conn, item)
+        schedule = type(before)()
+        # Scheduling.replay, step by step, so each added row records the state it was answered in.
+        for review, is_new in merged:
+            if is_new:
+                review = replace(review, type=schedule.state)
+                log.append(conn, review)
+                report.reviews += 1
+            if review.type == PRACTICE:
+                schedule = scheduling.practice(schedule)
+            else:
+                schedule = scheduling.review(item, schedule, review.rating, review.at)
+        leech = schedule.leech and not before.leech  # a leech now: suspended, as the engine does
+        write_schedule(conn, item, replace(schedule, status=SUSPENDED if leech else before.status,
+                                           leech=schedule.leech or before.leech))
+
+
+def _suspensions(conn: sqlite3.Connection, deck_key: int, deck: Deck, old: dict, report: ImportReport) -> None:
+    """Follow the file's suspensions as they change: a card suspended in the file is suspended when it
+    arrives or becomes suspended; one no longer suspended there is unsuspended (unless a leech)."""
+    for card in deck.cards:
+        before = old.get(("card", card.id))
+        was = before.suspended if before is not None else False
+        if card.suspended == was:
+            continue
+        anchor = f"card:{card.id}"
+        if card.suspended:
+            done = conn.execute("UPDATE items SET status = 'suspended' WHERE deck = ? AND anchor = ? "
+                                "AND status = 'active'", (deck_key, anchor)).rowcount
+            report.suspended += done > 0
+        else:
+            done = conn.execute("UPDATE items SET status = 'active' WHERE deck = ? AND anchor = ? "
+                                "AND status = 'suspended' AND leech = 0", (deck_key, anchor)).rowcount
+            report.unsuspended += done > 0
+
+
+def _place_media(deck: Deck, staging: Path, target: Path, report: ImportReport) -> None:
+    """Move the staged media files into the deck's media folder (after the commit: a failure here
+    leaves the import done, with a warning)."""
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for staged in sorted(deck.media_files.values()):
+            source = Path(staged)
+            if source.resolve().parent != staging.resolve() or not source.is_file():
+                continue
+            destination = target / source.name
+            if destination.is_file() and filecmp.cmp(source, destination, shallow=False):
+                continue
+            os.replace(source, destination)
+    except OSError as error:
+        report.warnings.append(f"{report.path}: media not copied into {target}: {error.strerror or error}")
