@@ -2,12 +2,16 @@
 
 The library (SQLite + deck models) opens in a thread worker so the first frame does not wait for
 it; everything else the engine does per keypress is fast enough (bench/) to run on the UI thread,
-which also keeps the engine single-threaded as it requires.
+which also keeps the engine single-threaded as it requires: workers that use the library hold
+`_library_lock`, and the UI thread only uses it when no such worker can be running.
 """
 
 from __future__ import annotations
 
 import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from textual import work
@@ -17,6 +21,7 @@ from textual.message import Message
 
 from quiz.i18n import ui
 from quiz.settings import Settings, load_settings, save_settings
+from quiz.tui.commands import LiteralCommands
 
 
 class LibraryReady(Message):
@@ -31,23 +36,30 @@ class QuizApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "quiz"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = {LiteralCommands}  # deck titles in the palette are deck data: never parsed as markup
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("comma", "settings", "Settings", id="app.settings"),
         Binding("ctrl+l", "switch_language", "Language", show=False, id="app.language"),
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="app.palette"),
+        Binding("ctrl+q", "quit", "Quit", show=False, id="app.quit", priority=True),
     ]
 
     def __init__(self, db_path: str | Path | None = None, deck: str | None = None, lang: str | None = None,
-                 limit: int | None = None, practice: bool = False, settings_path: Path | None = None):
+                 limit: int | None = None, practice: bool = False, settings_path: Path | None = None,
+                 clock: Callable[[], int] | None = None):
+        """`clock`: unix milliseconds, for the library and every time the screens show (tests fix it);
+        None is the real time."""
         super().__init__()
         self.db_path = db_path
         self.settings_path = settings_path
         self.settings: Settings = load_settings(settings_path)
         self.lang = lang or self.settings.language
         self.start = (deck, limit, practice)
+        self.clock = clock
         self.library = None
         self.library_error: str | None = None
+        self.deck_titles: list[tuple[str, str]] = []  # (deck name, title), as home last listed them
         self._library_lock = threading.Lock()
 
     # -- start-up ------------------------------------------------------------------------------
@@ -66,17 +78,23 @@ class QuizApp(App[None]):
 
     @work(thread=True, exclusive=True, group="library", exit_on_error=False)
     def open_library(self) -> None:
+        with self._library_lock:
+            self.ensure_library()
+        self.post_message(LibraryReady(self.library_error))
+
+    def ensure_library(self) -> None:
+        """Open the library if nobody has yet (in a worker, holding `_library_lock`)."""
         from quiz.formats.problems import DeckError
         from quiz.store.database import StoreError
         from quiz.study.engine import Library
 
-        with self._library_lock:
-            try:
-                config = self.settings.study_config()
-                self.library = Library.open(self.db_path, config=config)
-            except (StoreError, DeckError, OSError, ValueError) as error:
-                self.library_error = str(error)
-        self.post_message(LibraryReady(self.library_error))
+        if self.library is not None or self.library_error is not None:
+            return
+        try:
+            config = self.settings.study_config()
+            self.library = Library.open(self.db_path, config=config, clock=self.clock)
+        except (StoreError, DeckError, OSError, ValueError) as error:
+            self.library_error = str(error)
 
     def on_library_ready(self, message: LibraryReady) -> None:
         # Screens that wait for the library (home, stats) refresh themselves.
@@ -87,8 +105,19 @@ class QuizApp(App[None]):
         if message.error:
             self.notify(message.error, severity="error", timeout=30, markup=False)
 
+    # -- shared by the screens -----------------------------------------------------------------
     def t(self, key: str, **values: object) -> str:
         return ui(key, self.lang, **values)
+
+    def now(self) -> datetime:
+        """The current time (UTC), from the app's clock."""
+        if self.clock is None:
+            return datetime.now(UTC)
+        return datetime.fromtimestamp(self.clock() / 1000, UTC)
+
+    def ticks(self) -> float:
+        """Seconds for measuring how long an answer took: monotonic, or the app's clock."""
+        return time.monotonic() if self.clock is None else self.clock() / 1000
 
     # -- actions -------------------------------------------------------------------------------
     def action_help(self) -> None:
@@ -109,6 +138,12 @@ class QuizApp(App[None]):
         if not isinstance(self.screen, StatsScreen):
             self.push_screen(StatsScreen())
 
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=self.t("cmd.placeholder"), id="--command-palette"))
+
     def action_switch_language(self) -> None:
         self.set_language("id" if self.lang == "en" else "en")
 
@@ -121,6 +156,7 @@ class QuizApp(App[None]):
             refresh = getattr(screen, "refresh_language", None)
             if refresh:
                 refresh()
+            screen.refresh_bindings()  # the footer's words
 
     def apply_settings(self, settings: Settings) -> None:
         save_settings(settings, self.settings_path)
@@ -139,24 +175,24 @@ class QuizApp(App[None]):
         self.push_screen(StudyScreen(deck, practice=practice))
 
     def get_system_commands(self, screen):
-        """The command palette: namespaced titles, as Posting does."""
-        yield SystemCommand(ui("cmd.screen", self.lang, name=self.t("app.stats")), self.t("app.stats"),
-                            self.action_stats)
-        yield SystemCommand(ui("cmd.screen", self.lang, name=self.t("app.settings")), self.t("app.settings"),
-                            self.action_settings)
-        yield SystemCommand(ui("cmd.screen", self.lang, name=self.t("app.help")), self.t("app.help"),
-                            self.action_help)
+        """The command palette: namespaced titles, as Posting does, all in the interface language.
+        (LiteralCommands shows them as plain text, so a deck title is never markup.)"""
+        t = self.t
+        for name, action in (("app.stats", self.action_stats), ("app.settings", self.action_settings),
+                             ("app.help", self.action_help)):
+            yield SystemCommand(t("cmd.screen", name=t(name)), t(f"cmd.help.{name}"), action)
         other = "id" if self.lang == "en" else "en"
-        yield SystemCommand(ui("cmd.language", self.lang, name=self.t(f"lang.{other}")),
-                            self.t("key.language"), self.action_switch_language)
-        if self.library is not None:
-            for summary in self.library.decks():
-                title = summary.title_in(self.lang)
-                yield SystemCommand(ui("cmd.study", self.lang, deck=title), summary.deck,
-                                    lambda name=summary.deck: self.study(name))
-                yield SystemCommand(ui("cmd.practice", self.lang, deck=title), summary.deck,
-                                    lambda name=summary.deck: self.study(name, practice=True))
-        yield from super().get_system_commands(screen)
+        yield SystemCommand(t("cmd.language", name=t(f"lang.{other}")), t("key.language"),
+                            self.action_switch_language)
+        for name, title in self.deck_titles:
+            yield SystemCommand(t("cmd.study", deck=title), name, lambda name=name: self.study(name))
+            yield SystemCommand(t("cmd.practice", deck=title), name,
+                                lambda name=name: self.study(name, practice=True))
+        yield SystemCommand(t("cmd.theme"), t("cmd.help.theme"), self.action_change_theme)
+        yield SystemCommand(t("cmd.keys"), t("cmd.help.keys"), self.action_show_help_panel)
+        yield SystemCommand(t("cmd.screenshot"), t("cmd.help.screenshot"),
+                            lambda: self.set_timer(0.1, self.deliver_screenshot))
+        yield SystemCommand(t("cmd.quit"), t("cmd.help.quit"), self.action_quit)
 
     def on_unmount(self) -> None:
         if self.library is not None:

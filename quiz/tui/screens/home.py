@@ -5,22 +5,38 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
 from quiz.i18n import format_date, ui
+from quiz.tui.literal import clean
+from quiz.tui.screens.base import QuizScreen
+from quiz.tui.widgets.table import fill
 
 
-class HomeScreen(Screen[None]):
+class DeckImported(Message):
+    def __init__(self, deck: str | None, error: str | None = None):
+        super().__init__()
+        self.deck = deck
+        self.error = error
+
+
+class HomeScreen(QuizScreen):
     CSS_PATH = "home.tcss"
     BINDINGS = [
         Binding("enter", "study", "Study", id="home.study", priority=True),
-        Binding("p", "practice", "Practice", id="home.practice"),
-        Binding("S", "stats", "Scores", id="home.stats"),
+        Binding("p", "practice", "Practice", show=False, id="home.practice"),
+        Binding("s,S", "stats", "Scores", id="home.stats"),
+        Binding("i", "import", "Import", id="home.import"),
         Binding("q", "quit", "Quit", id="home.quit"),
     ]
+
+    def __init__(self):
+        super().__init__()
+        self.summaries: list = []  # the library's DeckSummary list, as last read
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -28,7 +44,7 @@ class HomeScreen(Screen[None]):
         yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
         yield Static(id="home-note", classes="loading-note")
         yield Static(id="home-hint", classes="hint")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.refresh_language()
@@ -38,38 +54,53 @@ class HomeScreen(Screen[None]):
         self.refresh_decks()  # counts change after a session
 
     def library_ready(self) -> None:
-        self.refresh_decks()
+        if self.is_current:  # else on_screen_resume reads them when the learner comes back
+            self.refresh_decks()
 
     def refresh_language(self) -> None:
         self.query_one("#home-title", Static).update(self.app.t("home.title"))
         self.query_one("#home-hint", Static).update(self.app.t("home.hint"))
-        self.refresh_decks()
+        self.show_decks()
 
     def refresh_decks(self) -> None:
-        table = self.query_one("#decks", DataTable)
-        note = self.query_one("#home-note", Static)
+        """Read the decks' counts (on the UI thread: only while no worker can hold the library)."""
         library = self.app.library
         if library is None:
-            note.update(self.app.library_error or self.app.t("app.loading"))
+            self.show_decks()
             return
+        if not self.app._library_lock.acquire(blocking=False):  # a worker is using it: soon
+            self.set_timer(0.1, self.refresh_decks)
+            return
+        try:
+            self.summaries = library.decks()
+        finally:
+            self.app._library_lock.release()
+        self.show_decks()
+
+    def show_decks(self) -> None:
+        table = self.query_one("#decks", DataTable)
+        note = self.query_one("#home-note", Static)
+        t, lang = self.app.t, self.app.lang
+        if self.app.library is None:
+            note.update(Text(self.app.library_error or t("app.loading")))
+            return
+        self.app.deck_titles = [(s.deck, clean(s.title_in(lang))) for s in self.summaries]
         selected = table.cursor_row
-        table.clear(columns=True)
-        t = self.app.t
-        table.add_column(t("home.deck"), key="deck")
-        for key in ("new", "due", "learned"):
-            table.add_column(t(f"home.{key}"), key=key)
-        table.add_column(t("home.last"), key="last")
-        summaries = library.decks()
-        for summary in summaries:
+        columns = [(t("home.deck"), "deck")]
+        columns += [(Text(t(f"home.{key}"), justify="right"), key) for key in ("new", "due", "learned")]
+        columns.append((t("home.last"), "last"))
+        rows = []
+        for summary in self.summaries:
             learned = summary.total - summary.new - summary.suspended
-            last = _last_studied(summary.last_studied, self.app.lang)
             # Deck titles are deck data: rich Text, never markup.
-            table.add_row(Text(summary.title_in(self.app.lang)), Text(str(summary.new), justify="right"),
-                          Text(str(summary.due + summary.learning), justify="right"),
-                          Text(str(learned), justify="right"), Text(last), key=summary.deck)
-        note.update("" if summaries else t("home.empty"))
-        if summaries:
-            table.move_cursor(row=min(max(selected, 0), len(summaries) - 1))
+            rows.append(([Text(clean(summary.title_in(lang))), Text(str(summary.new), justify="right"),
+                          Text(str(summary.due), justify="right"),  # due now, learning steps included
+                          Text(str(learned), justify="right"), Text(_last_studied(summary.last_studied, lang))],
+                         summary.deck))
+        fill(table, columns, rows)
+        note.update("" if self.summaries else t("home.empty"))
+        if self.summaries:
+            table.move_cursor(row=min(max(selected, 0), len(self.summaries) - 1))
             if self.is_current:  # focusing a widget of a covered screen would steal the keys
                 table.focus()
 
@@ -91,6 +122,44 @@ class HomeScreen(Screen[None]):
 
     def action_stats(self) -> None:
         self.app.action_stats()
+
+    def action_import(self) -> None:
+        from quiz.tui.screens.import_deck import ImportScreen
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.import_deck(path)
+
+        self.app.push_screen(ImportScreen(), chosen)
+
+    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
+    def import_deck(self, path: str) -> None:
+        from quiz.formats.problems import DeckError
+        from quiz.store.database import StoreError
+
+        app = self.app
+        with app._library_lock:
+            try:
+                app.ensure_library()
+                if app.library is None:
+                    raise StoreError(app.library_error or "the library could not be opened")
+                report = app.library.add_deck_file(path)
+            except (DeckError, StoreError, OSError) as error:
+                self.post_message(DeckImported(None, str(error)))
+                return
+        self.post_message(DeckImported(report.deck))
+
+    def on_deck_imported(self, message: DeckImported) -> None:
+        if message.error:
+            self.app.notify(message.error, title=self.app.t("import.failed"), severity="error", timeout=20,
+                            markup=False)
+            return
+        self.refresh_decks()
+        self.app.notify(self.app.t("import.done", deck=message.deck), markup=False)
+        table = self.query_one("#decks", DataTable)
+        names = [s.deck for s in self.summaries]
+        if message.deck in names:
+            table.move_cursor(row=names.index(message.deck))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value:

@@ -6,10 +6,14 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
+
+from quiz.i18n import format_date
+from quiz.tui.literal import clean
+from quiz.tui.screens.base import QuizScreen
+from quiz.tui.widgets.table import fill
 
 CHART_DAYS = 28
 
@@ -21,7 +25,7 @@ class StatsLoaded(Message):
         self.error = error
 
 
-class StatsScreen(Screen[None]):
+class StatsScreen(QuizScreen):
     CSS_PATH = "stats.tcss"
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="stats.back")]
 
@@ -33,12 +37,15 @@ class StatsScreen(Screen[None]):
         yield Header()
         yield Static(id="stats-title", classes="screen-title")
         with VerticalScroll(id="stats-body"):
+            yield Static(id="stats-note", classes="loading-note")
             yield DataTable(id="stats-totals", show_header=False, cursor_type="none")
             yield DataTable(id="stats-decks", cursor_type="none")
             yield Static(id="chart-label", classes="hint")
             yield Sparkline([], id="per-day")
-            yield Static(id="stats-note", classes="loading-note")
-        yield Footer()
+            with Horizontal(id="chart-axis"):
+                yield Static(id="chart-first")
+                yield Static(id="chart-last")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#stats-title", Static).update(self.app.t("stats.title"))
@@ -57,6 +64,7 @@ class StatsScreen(Screen[None]):
             try:
                 stats = app.library.stats()
                 stats["by_day"] = app.library.answers_by_day(CHART_DAYS)
+                stats["summaries"] = {d.deck: d for d in app.library.decks()}
             except Exception as error:
                 self.post_message(StatsLoaded(None, str(error)))
                 return
@@ -70,34 +78,44 @@ class StatsScreen(Screen[None]):
         self.refresh_language()
 
     def refresh_language(self) -> None:
-        t, stats = self.app.t, self.stats
+        t, stats, lang = self.app.t, self.stats, self.app.lang
         self.query_one("#stats-title", Static).update(t("stats.title"))
         if stats is None:
+            self.query_one("#stats-note", Static).update(t("app.loading"))
             return
         self.query_one("#stats-note", Static).update("" if stats["reviews"] else t("stats.no_answers"))
-        totals = self.query_one("#stats-totals", DataTable)
-        totals.clear(columns=True)
-        totals.add_columns("what", "value")
-        for label, value in [
+        streak = stats["streak_days"]
+        totals = [
             (t("stats.reviews"), str(stats["reviews"])),
             (t("stats.correct"), str(stats["correct"])),
             (t("stats.accuracy"), _percent(stats["accuracy"])),
             (t("stats.today"), str(stats.get("reviews_today", 0))),
-            (t("stats.streak"), t("stats.days", n=stats["streak_days"])),
+            (t("stats.streak"), t("stats.day" if streak == 1 else "stats.days", n=streak)),
             (t("stats.due"), str(stats["due"])),
-        ]:
-            totals.add_row(label, Text(value, justify="right"))
-        decks = self.query_one("#stats-decks", DataTable)
-        decks.clear(columns=True)
-        decks.add_columns(t("home.deck"), t("stats.reviews"), t("stats.accuracy"), t("stats.due"))
-        titles = {d.deck: d.title_in(self.app.lang) for d in self.app.library.decks()} if self.app.library else {}
+        ]
+        fill(self.query_one("#stats-totals", DataTable), [("what", None), ("value", None)],
+             [([Text(label, style="bold"), Text(value, justify="right")], None) for label, value in totals])
+        summaries = stats.get("summaries", {})
+        rows = []
         for row in stats["decks"]:
-            decks.add_row(Text(titles.get(row["deck"], row["deck"])), Text(str(row["reviews"]), justify="right"),
-                          Text(_percent(row["accuracy"]), justify="right"), Text(str(row["due"]), justify="right"))
-        per_day = [day["reviews"] for day in stats.get("by_day", [])]
-        label = t("stats.per_day", n=len(per_day)) + f" (max {max(per_day, default=0)})"
-        self.query_one("#chart-label", Static).update(label)
+            summary = summaries.get(row["deck"])
+            title = summary.title_in(lang) if summary else row["deck"]
+            rows.append(([Text(clean(title)), Text(str(row["reviews"]), justify="right"),
+                          Text(_percent(row["accuracy"]), justify="right"), Text(str(row["due"]), justify="right")],
+                         None))
+        columns = [(t("home.deck"), None)]
+        columns += [(Text(t(key), justify="right"), None) for key in ("stats.reviews", "stats.accuracy", "stats.due")]
+        decks = self.query_one("#stats-decks", DataTable)
+        fill(decks, columns, rows)
+        decks.display = bool(rows)
+        days = stats.get("by_day", [])
+        per_day = [day["reviews"] for day in days]
+        self.query_one("#chart-label", Static).update(
+            t("stats.per_day", n=len(per_day), max=max(per_day, default=0)))
         self.query_one("#per-day", Sparkline).data = per_day
+        if days:
+            self.query_one("#chart-first", Static).update(format_date(str(days[0]["day"]), lang))
+            self.query_one("#chart-last", Static).update(t("stats.today_axis"))
 
 
 def _percent(value: float | None) -> str:

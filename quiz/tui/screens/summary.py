@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from quiz.i18n import interval
+from quiz.tui.screens.base import QuizScreen
+from quiz.tui.widgets.table import fill
 
 
-class SummaryScreen(Screen[None]):
+class SummaryScreen(QuizScreen):
     CSS_PATH = "summary.tcss"
     BINDINGS = [
         Binding("enter", "home", "Decks", id="summary.home", priority=True),
@@ -29,7 +29,7 @@ class SummaryScreen(Screen[None]):
         yield Static(id="summary-title", classes="screen-title")
         yield DataTable(id="summary-table", show_header=False, cursor_type="none")
         yield Static(id="summary-hint", classes="hint")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.refresh_language()
@@ -38,14 +38,11 @@ class SummaryScreen(Screen[None]):
         t, s, lang = self.app.t, self.summary, self.app.lang
         self.query_one("#summary-title", Static).update(t("summary.title"))
         self.query_one("#summary-hint", Static).update(t("summary.hint"))
-        table = self.query_one("#summary-table", DataTable)
-        table.clear(columns=True)
-        table.add_columns("what", "value")
         minutes, seconds = divmod(round(s.seconds), 60)
         if s.next_due is None:
             next_due = t("summary.nothing_due")
         else:
-            next_due = interval((s.next_due - datetime.now(UTC)).total_seconds(), lang)
+            next_due = interval((s.next_due - self.app.now()).total_seconds(), lang)
         rows = [
             (t("summary.answered"), str(s.answered)),
             (t("summary.accuracy"), "-" if s.accuracy is None else f"{s.accuracy:.0%} ({s.correct}/{s.answered})"),
@@ -53,8 +50,8 @@ class SummaryScreen(Screen[None]):
             (t("summary.next_due"), next_due),
             (t("summary.due_tomorrow"), str(s.due_tomorrow)),
         ]
-        for label, value in rows:
-            table.add_row(label, value)
+        fill(self.query_one("#summary-table", DataTable), [("what", None), ("value", None)],
+             [([Text(label, style="bold"), Text(value)], None) for label, value in rows])
 
     def action_home(self) -> None:
         self.app.pop_screen()

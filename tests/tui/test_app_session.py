@@ -1,0 +1,164 @@
+"""Changing one's mind and leaving: undo, guess, suspend, Escape to the summary, Enter to the decks."""
+
+from __future__ import annotations
+
+from tui_helpers import first_question, only_kinds, query, review_count, screen_text, settle
+
+from quiz.tui.screens.home import HomeScreen
+from quiz.tui.screens.summary import SummaryScreen
+from quiz.tui.widgets.choice_list import ChoiceList
+
+
+def notes(app) -> list[str]:
+    return [notification.message for notification in app._notifications]
+
+
+async def test_undo_restores_the_question_and_removes_the_log_row(make_app, db_path):
+    only_kinds(db_path, "facts", "mcq")
+    app = make_app("facts")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await first_question(pilot)
+        await pilot.press("u")
+        assert screen.phase == "asking" and notes(app) == ["Nothing to undo."]
+        question, item = screen.shown.question, screen.shown.item_id
+        before = query(db_path, "SELECT state, due, answers FROM items WHERE qid = ?", item)
+        await pilot.press(str(question.answer[0] + 1))
+        assert review_count(db_path) == 1 and screen.phase == "answered"
+        await pilot.press("u")
+        assert review_count(db_path) == 0
+        assert query(db_path, "SELECT state, due, answers FROM items WHERE qid = ?", item) == before
+        assert screen.phase == "asking" and screen.shown.item_id == item
+        assert screen.shown.question.choices == question.choices  # the same options come back
+        rows = screen.query_one(ChoiceList).rows
+        assert not any(row.has_class("-key") or row.mark for row in rows)
+        assert not screen.query_one("#feedback").display
+        assert "Answer undone." in notes(app)
+        assert "Question 1 of" in screen_text(app)
+        # Undo after going on brings the answered question back too.
+        await pilot.press(str(question.answer[0] + 1), "enter")
+        assert screen.shown.item_id != item
+        await pilot.press("u")
+        assert screen.shown.item_id == item and review_count(db_path) == 0
+
+
+async def test_guess_after_a_right_answer_rates_it_hard(make_app, db_path):
+    only_kinds(db_path, "facts", "mcq")
+    app = make_app("facts")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await first_question(pilot)
+        question = screen.shown.question
+        await pilot.press(str(question.answer[0] + 1))
+        (rating,) = query(db_path, "SELECT rating FROM reviews")[0]
+        assert rating > 2
+        assert "g: it was a guess" in screen_text(app)
+        await pilot.press("g")
+        assert query(db_path, "SELECT rating, correct FROM reviews") == [(2, 1)]
+        assert "Marked as a guess: graded Hard." in notes(app)
+        assert "g: it was a guess" not in screen_text(app)  # once is enough
+        # After a wrong answer, g does nothing.
+        await pilot.press("enter")
+        wrong = next(i for i in range(len(screen.shown.question.choices)) if i not in screen.shown.question.answer)
+        await pilot.press(str(wrong + 1), "g")
+        assert [row[0] for row in query(db_path, "SELECT rating FROM reviews ORDER BY at")] == [2, 1]
+
+
+async def test_suspend_marks_the_item_and_shows_the_next_question(make_app, db_path):
+    only_kinds(db_path, "facts", "true_false")
+    app = make_app("facts")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await first_question(pilot)
+        item = screen.shown.item_id
+        await pilot.press("s")
+        assert query(db_path, "SELECT status FROM items WHERE qid = ?", item) == [("suspended",)]
+        assert screen.shown is not None and screen.shown.item_id != item and screen.phase == "asking"
+        assert review_count(db_path) == 0
+        assert any(note.startswith("Suspended") for note in notes(app))
+
+
+async def test_escape_shows_the_summary_and_enter_goes_home(make_app, db_path):
+    only_kinds(db_path, "facts", "mcq")
+    app = make_app("facts")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await first_question(pilot)
+        question = screen.shown.question
+        await pilot.press(str(question.answer[0] + 1), "enter")
+        question = screen.shown.question
+        wrong = next(i for i in range(len(question.choices)) if i not in question.answer)
+        await pilot.press(str(wrong + 1), "escape")
+        await settle(pilot, lambda: isinstance(app.screen, SummaryScreen))
+        summary = app.screen.summary
+        assert (summary.answered, summary.correct) == (2, 1)
+        text = screen_text(app)
+        assert "Session complete" in text
+        for label, value in [("Answered", "2"), ("Accuracy", "50% (1/2)"), ("Time", "0:00"),
+                             ("Next due", "in 1 min")]:
+            assert any(label in line and value in line for line in text.splitlines()), (label, text)
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
+        # Home's counts follow the session: two of the deck's questions are no longer new.
+        text = screen_text(app)
+        assert "CSTO facts" in text
+        assert app.is_running
+
+
+async def test_escape_before_any_answer_goes_straight_home(make_app):
+    app = make_app("facts")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await first_question(pilot)
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert "Nothing to study in this deck right now." in notes(app)
+
+
+async def test_home_studies_the_highlighted_deck_with_enter_and_with_a_click(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot, lambda: app.screen.query_one("#decks").row_count == 3)
+        text = screen_text(app)
+        for title in ("Capitals", "CSTO facts"):
+            assert title in text
+        assert "never" in text
+        await pilot.press("down", "enter")
+        screen = await first_question(pilot)
+        assert screen.deck == "facts"
+        await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
+        table = app.screen.query_one("#decks")
+        assert table.cursor_row == 1  # where the learner left it
+        await pilot.click(table, offset=(3, 1))  # a click highlights the first deck, a second opens it
+        assert table.cursor_row == 0 and app.screen is not None and isinstance(app.screen, HomeScreen)
+        await pilot.click(table, offset=(3, 1))
+        screen = await first_question(pilot)
+        assert screen.deck == "cards"
+
+
+async def test_an_unknown_deck_is_one_line_and_back_home(make_app):
+    app = make_app("no-such-deck")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert any("no deck named 'no-such-deck'" in note for note in notes(app))
+
+
+async def test_import_adds_a_deck_file_and_explains_a_bad_one(make_app, tmp_path):
+    from quiz.tui.screens.import_deck import ImportScreen
+
+    deck = tmp_path / "extra.yaml"
+    deck.write_text("deck: {id: extra, title: Extra deck}\ncards:\n  - {front: One?, back: Two}\n")
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot, lambda: app.screen.query_one("#decks").row_count == 3)
+        for path, ok in ((tmp_path / "missing.yaml", False), (deck, True)):
+            await pilot.press("i")
+            await settle(pilot, lambda: isinstance(app.screen, ImportScreen))
+            line = app.screen.query_one("#import-path")
+            assert line.has_focus
+            line.value = str(path)
+            await pilot.press("enter")
+            await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
+            if not ok:
+                assert any("missing.yaml" in note for note in notes(app))
+        await settle(pilot, lambda: app.screen.query_one("#decks").row_count == 4)
+        assert "Deck imported: extra" in notes(app)
+        assert app.screen._highlighted() == "extra" and "Extra deck" in screen_text(app)
+        await pilot.press("i", "escape")  # changed one's mind
+        assert isinstance(app.screen, HomeScreen)
