@@ -82,11 +82,16 @@ def load_settings(path: Path | None = None) -> Settings:
         value = study.get(key)
         if isinstance(value, int | float) and not isinstance(value, bool):
             values[key] = type(getattr(defaults, key))(value)
-    settings = replace(defaults, path=path, **values)
-    try:
-        settings.validate()
-    except SettingsError:
-        return replace(defaults, path=path)
+    # Each value on its own: one out of range (retention 0.6 written by hand) falls back to its
+    # default without resetting the others.
+    settings = replace(defaults, path=path)
+    for key, value in values.items():
+        candidate = replace(settings, **{key: value})
+        try:
+            candidate.validate()
+        except SettingsError:
+            continue
+        settings = candidate
     return settings
 
 
@@ -119,10 +124,16 @@ def dump_toml(document: dict) -> str:
         return json.dumps(str(item), ensure_ascii=False)  # a JSON string is a valid TOML basic string
 
     lines = []
-    for table, entries in document.items():
-        if not isinstance(entries, dict):
-            continue
-        lines.append(f"[{table}]")
-        lines += [f"{key} = {value(item)}" for key, item in entries.items() if not isinstance(item, dict)]
+
+    def table(name: str, entries: dict) -> None:
+        lines.append(f"[{name}]")
+        lines.extend(f"{key} = {value(item)}" for key, item in entries.items() if not isinstance(item, dict))
         lines.append("")
+        for key, item in entries.items():
+            if isinstance(item, dict):
+                table(f"{name}.{key}", item)
+
+    for name, entries in document.items():
+        if isinstance(entries, dict):
+            table(name, entries)
     return "\n".join(lines)

@@ -189,3 +189,13 @@ def test_rebuilding_a_question_whose_fact_is_gone_gives_none(mini_deck):
     generator = QuestionGenerator(mini_deck)
     assert generator.one("mcq.ask_value", "fact:no_such_fact") is None
     assert generator.one("mcq_not.ask_subject_not", "value:armenia_csto,nope") is None
+
+
+def test_a_false_statement_is_explained_by_what_makes_it_false(mini_deck):
+    altered = [q for q in generate(mini_deck) if q.template == "true_false.altered" and "member" in q.prompt]
+    assert altered
+    for q in altered:
+        assert q.answer_text == "False"
+        # Not the anchor fact's own explanation ("Armenia is listed as a member."), but the full list.
+        assert q.explanation == "Which countries are members of the CSTO? Armenia, Belarus, Kazakhstan and Russia."
+        assert set(q.facts) == {"armenia_csto", "belarus_csto", "kazakhstan_csto", "russia_csto"}

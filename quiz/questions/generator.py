@@ -18,6 +18,7 @@ from quiz.i18n import format_date, join_list, t
 from quiz.knowledge import Knowledge
 from quiz.model import Card, Deck, Fact, LocalText, Relation
 from quiz.questions.question import KINDS, Question, question_id
+from quiz.text import fold
 
 DIFFICULTIES = ("mixed", "near", "far")
 N_DISTRACTORS = 3
@@ -285,6 +286,28 @@ class QuestionGenerator:
         elif fact.status in ("alleged", "denied"):
             yield from self._status_question(relation, fact)
 
+    def why_false(self, relation: Relation, subject: str, value: Hashable, anchor: Fact) -> list[Fact]:
+        """The facts that show "subject relation value" is false, to explain an altered statement:
+        an explicit negative, the subject's one true value, or the complete list it is missing from."""
+        k = self.k
+        negatives = [f for f in k.facts_about(subject, relation.id) if f.value == value and k.refuted(f)]
+        if negatives:
+            return negatives
+        if relation.functional:
+            values = [f for f in k.facts_about(subject, relation.id) if k.holds(f)]
+            if values:
+                return values
+        complete = relation.complete
+        if complete.all or value in complete.values:
+            listed = [f for f in k.facts_with_value(relation.id, value) if k.holds(f)]
+            if listed:
+                return listed
+        if subject in complete.subjects:
+            listed = [f for f in k.facts_about(subject, relation.id) if k.holds(f)]
+            if listed:
+                return listed
+        return [anchor]
+
     def _true_false(self, relation: Relation, fact: Fact, template: str, anchor: str,
                     statement: str, is_true: bool, facts: list[Fact]) -> Question:
         choices = [t("true", self.lang), t("false", self.lang)]
@@ -292,8 +315,18 @@ class QuestionGenerator:
             "true_false", template, anchor, relation, facts,
             prompt=f"{t('true_or_false', self.lang)} {statement}", choices=choices,
             answer=[0 if is_true else 1], answer_text=choices[0 if is_true else 1],
-            explanation=self.explain(facts),
+            explanation=self.explain(facts) if len(facts) <= 2 else self.explain_list(relation, facts),
         )
+
+    def explain_list(self, relation: Relation, facts: list[Fact]) -> str:
+        """A whole list in one line: "Which countries are members of the CSTO? Armenia, Belarus, …"."""
+        values = list(dict.fromkeys(f.value for f in facts))
+        subjects = list(dict.fromkeys(f.subject for f in facts))
+        if len(values) == 1 and (question := self.fill(relation, "ask_subjects", None, values[0])):
+            return f"{question} {join_list([self.name(s) for s in subjects], self.lang)}."
+        if len(subjects) == 1 and (question := self.fill(relation, "ask_values", subjects[0], None)):
+            return f"{question} {join_list([self.show(relation, v) for v in values], self.lang)}."
+        return self.explain(facts)
 
     def _true_fact(self, relation: Relation, fact: Fact) -> Iterator[Question]:
         s, v, when = fact.subject, fact.value, self.as_of([fact])
@@ -307,13 +340,13 @@ class QuestionGenerator:
             if wrong:
                 altered = self.fill(relation, "statement", s, wrong[0])
                 yield self._true_false(relation, fact, "true_false.altered", f"fact:{fact.id}", altered + when, False,
-                                       [fact])
+                                       self.why_false(relation, s, wrong[0], fact))
             else:
                 others = self.wrong_subjects(relation, v, s, 1, rng, [self.name(s)])
                 if others:
                     altered = self.fill(relation, "statement", others[0], v)
                     yield self._true_false(relation, fact, "true_false.altered", f"fact:{fact.id}", altered + when,
-                                           False, [fact])
+                                           False, self.why_false(relation, others[0], v, fact))
 
         if not boolean:
             prompt = self.fill(relation, "ask_value", s, v)
@@ -489,7 +522,7 @@ class QuestionGenerator:
             self.rng(qid + "/order").shuffle(options)
             yield Question(id=qid, kind="mcq", template="card.mcq", prompt=front, choices=options,
                            answer=[options.index(back)], answer_text=back, **common)
-        elif "\n" not in back and len(back) <= 60:
+        elif "\n" not in back and len(back) <= 60 and fold(back):  # an answer of only punctuation cannot be typed
             yield Question(id=question_id(self.deck.id, "card.type_in", anchor), kind="type_in",
                            template="card.type_in", prompt=front, answer_text=back, accepted=accepted,
                            **common)
