@@ -428,3 +428,17 @@ def test_the_stored_state_is_the_replay_of_the_log(library, clock, seed):
     # The answer counts seed the option draws: they count every log entry.
     assert conn.execute("SELECT sum(answers) FROM items").fetchone()[0] == \
         conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
+
+
+def test_set_language_redraws_the_unanswered_question_with_the_same_options(tmp_path):
+    from quiz.config import StudyConfig
+    from quiz.study.engine import Library
+
+    with Library.open(tmp_path / "q.db", config=StudyConfig()) as library:
+        session = library.session("russia-allies", lang="en")
+        shown = session.next()
+        redrawn = session.set_language("id")
+        assert redrawn is not None and redrawn.item_id == shown.item_id
+        assert redrawn.question.lang == "id" and redrawn.question.prompt != shown.question.prompt
+        assert redrawn.question.answer == shown.question.answer  # same draw: same positions
+        assert session.next() is redrawn

@@ -455,6 +455,24 @@ class StudySession:
             return self._current
         return None
 
+    def set_language(self, lang: str) -> Shown | None:
+        """Ask in `lang` from now on. The question on screen, if not answered yet, is drawn again in
+        that language with the same options (same seed), and returned; else None."""
+        from quiz.model import LANGUAGES
+
+        if lang not in LANGUAGES:
+            raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}")
+        self.lang = lang
+        current = self._current
+        if current is None:
+            return None
+        question = self.library.generator(self.deck.name, lang).one(
+            current.question.template, current.question.anchor, seed=current.draw)
+        if question is None:
+            return None  # not asked in that language: keep the one on screen
+        self._current = replace(current, question=question)
+        return self._current
+
     def _pop(self, now: int) -> Entry | None:
         if self._waiting and self._waiting[0][0] <= now:
             return heapq.heappop(self._waiting)[2]

@@ -207,10 +207,12 @@ class StudyScreen(QuizScreen):
         self.query_one("#actions", ActionBar).set_actions(actions)
 
     def refresh_language(self) -> None:
-        """The interface language changed: redraw what the screen says; questions follow from the next one."""
+        """The interface language changed: redraw what the screen says, and an unanswered question."""
         if self.session is not None:
-            self.session.lang = self.app.lang  # read by next() for each question it draws
+            redrawn = self.session.set_language(self.app.lang)
             self.show_title()
+            if redrawn is not None and self.phase == ASKING:
+                self.show(redrawn)  # the unanswered question, now in the new language
         self.query_one("#typed", Input).placeholder = self.app.t("study.type_answer")
         if self.shown is None and self.session is None:
             self.query_one("#prompt", Static).update(self.app.t("app.loading"))
