@@ -134,8 +134,18 @@ def test_learning_steps_come_back_within_the_session(library):
 
 
 def test_due_learning_comes_first_then_reviews_lowest_retrievability_first(library, clock):
+    import json
+
     conn = library.db.conn
-    ids = [row[0] for row in conn.execute("SELECT id FROM items ORDER BY id")]
+    # Items that share no fact, so burying siblings cannot drop one of them from the plan.
+    chosen, used = [], set()
+    for key, facts in conn.execute("SELECT id, facts FROM items WHERE kind != 'flashcard' ORDER BY id"):
+        facts = set(json.loads(facts))
+        if not facts & used:
+            chosen.append(key)
+            used |= facts
+    assert len(chosen) >= 4
+    ids = {0: chosen[0], 5: chosen[1], 9: chosen[2], 20: chosen[3]}
     day = 86_400_000
     # Reviews: same elapsed time, different stability: the least stable is the least likely recalled.
     for key, stability in ((ids[0], 30.0), (ids[5], 2.0), (ids[9], 8.0)):
