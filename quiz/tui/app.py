@@ -96,6 +96,16 @@ class QuizApp(App[None]):
         except (StoreError, DeckError, OSError, ValueError) as error:
             self.library_error = str(error)
 
+    def opened_library(self):  # -> quiz.study.engine.Library, imported lazily
+        """The library, opened now if need be (in a worker, holding `_library_lock`); raises StoreError
+        with the reason it could not be opened."""
+        from quiz.store.database import StoreError
+
+        self.ensure_library()
+        if self.library is None:
+            raise StoreError(self.library_error or "the library could not be opened")
+        return self.library
+
     def on_library_ready(self, message: LibraryReady) -> None:
         # Screens that wait for the library (home, stats) refresh themselves.
         for screen in self.screen_stack:

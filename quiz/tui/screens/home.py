@@ -140,10 +140,7 @@ class HomeScreen(QuizScreen):
         app = self.app
         with app._library_lock:
             try:
-                app.ensure_library()
-                if app.library is None:
-                    raise StoreError(app.library_error or "the library could not be opened")
-                report = app.library.add_deck_file(path)
+                report = app.opened_library().add_deck_file(path)
             except (DeckError, StoreError, OSError) as error:
                 self.post_message(DeckImported(None, str(error)))
                 return

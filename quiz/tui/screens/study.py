@@ -101,11 +101,9 @@ class StudyScreen(QuizScreen):
         app = self.app
         with app._library_lock:
             try:
-                app.ensure_library()
-                if app.library is None:
-                    raise StoreError(app.library_error or "the library could not be opened")
-                name = app.library.resolve(self.deck)
-                session = app.library.session(name, lang=app.lang, limit=self.limit, cram=self.practice)
+                library = app.opened_library()
+                name = library.resolve(self.deck)
+                session = library.session(name, lang=app.lang, limit=self.limit, cram=self.practice)
                 first = session.next()
             except (UnknownDeck, DeckError, StoreError, OSError, ValueError) as error:
                 self.post_message(SessionReady(None, None, error=str(error)))
