@@ -126,9 +126,9 @@ def test_migrating_backs_the_file_up_first(tmp_path, monkeypatch):
     assert database.conn.execute("PRAGMA user_version").fetchone()[0] == len(migrations)
     assert "colour" in database["decks"].columns_dict
     database.conn.close()
-    (backup,) = tmp_path.glob("quiz.db.v1.backup")
+    (backup,) = tmp_path.glob(f"quiz.db.v{schema.SCHEMA_VERSION}.backup")
     old = sqlite3.connect(backup)
-    assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert old.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
     assert old.execute("SELECT name FROM decks").fetchall() == [("d",)]
     assert "colour" not in [row[1] for row in old.execute("PRAGMA table_info(decks)")]
     old.close()
@@ -145,7 +145,7 @@ def test_a_failed_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch)
     with pytest.raises(StoreError):
         open_database(path)
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
     assert "colour" not in [row[1] for row in conn.execute("PRAGMA table_info(decks)")]
     conn.close()
 

@@ -92,5 +92,10 @@ _V1 = [
     f"PRAGMA application_id = {APPLICATION_ID}",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1]
+# FSRS parameters fitted to the learner's own log (`quiz optimize`), per deck.
+_V2 = [
+    "ALTER TABLE decks ADD COLUMN parameters TEXT",  # JSON list of FSRS weights; NULL: fsrs's defaults
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2]
 SCHEMA_VERSION = len(MIGRATIONS)
