@@ -12,13 +12,22 @@ run studies a copy, so the figures do not drift from run to run. Prints Markdown
 - queue: planning a session (20 new, 200 reviews) at 10k and at 1M reviews, same 100k items.
 - disk: bytes per review in the review table (SQLite's dbstat), beside Anki's revlog schema filled
   with a million rows of the same shape (its table and its two indexes).
+
+    python bench/bench_engine.py --startup                      # the engine's start-up and memory, alone
+    python bench/bench_engine.py --startup --base /tmp/quiz-old  # ... beside another checkout of quiz
+
+--startup: the engine's share of `quiz study DECK` without Textual, each a fresh child process (with
+bytecode caching on, as an installed quiz has it): import the engine, open the library (registering
+the bundled deck), start a session, the first question; russia-allies on a fresh database and again
+(warm), and synthetic-1 on a copy of the 1M-review profile. Then the peak RSS (VmHWM) of a child that
+answers 60 questions of the profile. --base runs the same children on another source tree (e.g. `git
+archive HEAD` unpacked) side by side; its profile copy is marked with the schema version it reads.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
-import shutil
 import sqlite3
 import statistics
 import sys
@@ -36,17 +45,169 @@ from quiz.study.engine import Library
 
 
 def profile_path(reviews: int) -> Path:
+    """The cached profile, built on first use and brought up to this quiz's schema (with each deck's
+    parsed model stored), so that the copies runs study never pay for a migration."""
     path = Path(tempfile.gettempdir()) / f"quiz-profile-{reviews}.db"
     if not path.exists():
         print(f"building {path} ...", file=sys.stderr)
         build_profile(path, reviews=reviews)
+    upgrade(path)
     return path
 
 
-def working_copy(reviews: int, folder: Path) -> Path:
-    target = folder / f"profile-{reviews}.db"
-    shutil.copyfile(profile_path(reviews), target)
+def upgrade(path: Path) -> None:
+    from quiz.store.decks import model_version
+    from quiz.store.schema import SCHEMA_VERSION
+
+    conn = sqlite3.connect(path)
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        stale = version < SCHEMA_VERSION or conn.execute(
+            "SELECT count(*) FROM decks WHERE format != 'json' AND model_version IS NOT ?",
+            (model_version(),)).fetchone()[0]
+    finally:
+        conn.close()
+    if not stale:
+        return
+    print(f"upgrading {path} (schema {version} -> {SCHEMA_VERSION}, deck models) ...", file=sys.stderr)
+    library = Library.open(path, sync_bundled=False)
+    try:
+        for deck in library.decks():
+            library.deck_model(deck.deck)  # stores the parsed model
+        library.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        library.close()
+    for backup in path.parent.glob(f"{path.name}.v*.backup*"):  # the migration's safety copy: not needed here
+        backup.unlink()
+
+
+def copy_db(source: Path, target: Path) -> Path:
+    """A consistent copy through SQLite's backup API: the -wal is read as SQLite reads it, never
+    copied stale beside a newer main file."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
     return target
+
+
+def working_copy(reviews: int, folder: Path) -> Path:
+    return copy_db(profile_path(reviews), folder / f"profile-{reviews}.db")
+
+
+# A child process: only Library.open / resolve / session / next / answer / grade, which every version has.
+CHILD = r"""
+import json, sys, time
+t0 = time.perf_counter()
+from quiz.study.engine import Library
+t1 = time.perf_counter()
+db, deck, answers = sys.argv[1], sys.argv[2], int(sys.argv[3])
+library = Library.open(db, sync_bundled=deck == "russia-allies")
+t2 = time.perf_counter()
+session = library.session(library.resolve(deck))
+t3 = time.perf_counter()
+shown = session.next()
+t4 = time.perf_counter()
+for number in range(answers):
+    if shown is None:
+        break
+    q = shown.question
+    right = number % 5 != 0
+    if q.kind == "flashcard":
+        session.grade(shown, 3 if right else 1, 4000)
+    elif q.kind in ("type_in", "cloze"):
+        session.answer(shown, q.answer_text if right else "no idea", 6000)
+    else:
+        session.answer(shown, list(q.answer) if right else [], 4000)
+    shown = session.next()
+library.close()
+with open("/proc/self/status") as status:
+    hwm = next(int(line.split()[1]) / 1024 for line in status if line.startswith("VmHWM:"))
+print(json.dumps({"import": t1 - t0, "open": t2 - t1, "session": t3 - t2, "first": t4 - t3, "to_first": t4 - t0,
+                  "hwm": hwm, "modules": sorted(sys.modules)}))
+"""
+
+
+def child(tree: Path, db: Path, deck: str, answers: int = 0) -> dict:
+    import json
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QUIZ_") and k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(tree)
+    env["QUIZ_CONFIG"] = str(db.parent / "none.toml")
+    started = time.perf_counter()
+    process = subprocess.run([sys.executable, "-c", CHILD, str(db), deck, str(answers)], env=env, cwd=db.parent,
+                             capture_output=True, text=True)
+    if process.returncode:
+        raise SystemExit(f"{tree}: {deck} failed:\n{process.stderr[-3000:]}")
+    result = json.loads(process.stdout)
+    result["process"] = time.perf_counter() - started
+    return result
+
+
+def startup(trees: dict[str, Path], runs: int, answers: int) -> None:
+    from quiz.store.schema import SCHEMA_VERSION
+
+    rows: dict[str, dict[str, dict]] = {}
+    for label, tree in trees.items():
+        with tempfile.TemporaryDirectory() as folder:
+            folder = Path(folder)
+            profile = working_copy(1_000_000, folder)
+            version = _schema_read_by(tree)
+            if version < SCHEMA_VERSION:  # an older quiz refuses a newer file; the extra columns do not bother it
+                conn = sqlite3.connect(profile)
+                conn.execute(f"PRAGMA user_version = {version}")
+                conn.close()
+            child(tree, folder / "warm-up.db", "russia-allies")  # compiles bytecode, not measured
+            fresh, warm, big = [], [], []
+            for number in range(runs):
+                db = folder / f"fresh-{number}.db"
+                fresh.append(child(tree, db, "russia-allies"))
+                warm.append(child(tree, db, "russia-allies"))
+                big.append(child(tree, profile, "synthetic-1"))
+            memory = child(tree, profile, "synthetic-1", answers)
+            rows[label] = {"russia-allies, fresh database": _medians(fresh), "russia-allies, warm": _medians(warm),
+                           "synthetic-1, 100k/1M profile": _medians(big), "memory": memory}
+    print(f"Engine start-up, no Textual: median of {runs} child processes each; peak RSS after "
+          f"{answers} answers of the profile.\n")
+    print("| tree | deck | import engine | open library | session (load + plan) | first next() | "
+          "to first question | process | peak RSS |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for label, table in rows.items():
+        for name, r in table.items():
+            if name == "memory":
+                print(f"| {label} | synthetic-1, {answers} answers | | | | | | | {r['hwm']:.0f} MiB |")
+                continue
+            print(f"| {label} | {name} | {ms0(r['import'])} | {ms0(r['open'])} | {ms0(r['session'])} | "
+                  f"{ms0(r['first'])} | {ms0(r['to_first'])} | {ms0(r['process'])} | {r['hwm']:.0f} MiB |")
+    heavy = ("yaml", "sqlite_utils", "dateutil", "rapidfuzz", "fsrs", "textual")
+    for label, table in rows.items():
+        loaded = [m for m in heavy if m in table["synthetic-1, 100k/1M profile"]["modules"]]
+        print(f"\n{label}: heavy modules loaded by the first question: {', '.join(loaded) or 'none'}")
+
+
+def _schema_read_by(tree: Path) -> int:
+    import subprocess
+
+    code = "from quiz.store.schema import SCHEMA_VERSION; print(SCHEMA_VERSION)"
+    return int(subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": str(tree)}, cwd=tree,
+                              capture_output=True, text=True, check=True).stdout)
+
+
+def _medians(results: list[dict]) -> dict:
+    out = {key: statistics.median(r[key] for r in results)
+           for key in ("import", "open", "session", "first", "to_first", "process", "hwm")}
+    out["modules"] = results[-1]["modules"]
+    return out
+
+
+def ms0(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms"
 
 
 def percentiles(samples: list[float]) -> tuple[float, float, float]:
@@ -154,7 +315,16 @@ def anki_revlog_bytes(folder: Path, rows: int = 1_000_000, seed: int = 1) -> flo
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--answers", type=int, default=2000)
+    parser.add_argument("--startup", action="store_true", help="the engine's start-up and memory (child processes)")
+    parser.add_argument("--base", type=Path, help="with --startup: another quiz source tree to measure beside")
+    parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    if args.startup:
+        trees = {"this": Path(__file__).resolve().parent.parent}
+        if args.base:
+            trees = {"base": args.base.resolve(), **trees}
+        startup(trees, args.runs, 60)
+        return
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
         big = working_copy(1_000_000, folder)

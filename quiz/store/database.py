@@ -32,14 +32,41 @@ class StoreError(Exception):
     """The database cannot be used; the message is one line, fit to show the user."""
 
 
-def open_database(path: str | os.PathLike, *, create_folder: bool = False) -> sqlite_utils.Database:
+class Database:
+    """The open database: `conn` is a plain sqlite3 connection in autocommit mode (write through
+    `transaction()`). sqlite_utils costs ~80 ms to import (dateutil), so the hot path never uses
+    it; `utils()` gives a sqlite_utils.Database on the same connection where one is really wanted."""
+
+    __slots__ = ("_utils", "conn")
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self._utils = None
+
+    def utils(self) -> sqlite_utils.Database:
+        if self._utils is None:
+            import sqlite_utils
+
+            self._utils = sqlite_utils.Database(self.conn, execute_plugins=False)
+        return self._utils
+
+    def table_names(self) -> list[str]:
+        return [row[0] for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+
+    def __getitem__(self, table: str):
+        """db["table"], as sqlite_utils has it (imports sqlite_utils)."""
+        return self.utils()[table]
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def open_database(path: str | os.PathLike, *, create_folder: bool = False) -> Database:
     """Open (creating or migrating if needed) the quiz database at `path`.
 
     `create_folder` allows creating the missing parent folder (for the default location only, so
     a mistyped --db does not leave folders behind).
     """
-    import sqlite_utils
-
     path = Path(path)
     _check_location(path, create_folder)
     try:
@@ -54,7 +81,7 @@ def open_database(path: str | os.PathLike, *, create_folder: bool = False) -> sq
     except BaseException:
         conn.close()
         raise
-    return sqlite_utils.Database(conn, execute_plugins=False)
+    return Database(conn)
 
 
 def describe(error: sqlite3.Error) -> str:
@@ -72,7 +99,7 @@ def describe(error: sqlite3.Error) -> str:
 
 
 @contextmanager
-def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
+def transaction(db: Database) -> Iterator[sqlite3.Connection]:
     """One write transaction, committed on leaving the block, rolled back on an exception.
 
     Inside another transaction it is a savepoint of that one: its work is undone on an exception

@@ -1,7 +1,9 @@
 """Decks in the store, and their items kept in step with the deck's questions.
 
 A deck is stored whole (its source text and format), so a deck that is not a file quiz ships
-(one imported from elsewhere) is rebuilt from the database alone. Registering a deck whose text
+(one imported from elsewhere) is rebuilt from the database alone; beside it, its parsed model as
+JSON (quiz.formats.json_deck), so a session never re-parses the source. A deck an importer has
+already parsed is stored as that JSON alone (format 'json'). Registering a deck whose text
 changed upserts its items by stable question id: an unchanged question keeps its progress, a new
 one arrives as new, one whose facts went away is retired (history kept, never shown), and a retired
 one whose facts came back is active again with its old progress. A question whose wording or
@@ -10,8 +12,10 @@ answer changed keeps its progress too, and its new content hash records the chan
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import sqlite3
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
@@ -20,9 +24,8 @@ from quiz.store.database import transaction
 from quiz.store.schema import ACTIVE, NEW, RETIRED, REVIEW, SUSPENDED
 
 if TYPE_CHECKING:
-    import sqlite_utils
-
     from quiz.model import Deck
+    from quiz.store.database import Database
 
 ORIGINS = ("bundled", "file", "imported")
 
@@ -57,7 +60,17 @@ class SyncReport:
 def _parsers() -> dict[str, Callable[[str, str], Deck]]:
     from quiz.formats.yaml_deck import parse_deck
 
-    return {"yaml": parse_deck}
+    return {"yaml": parse_deck, "json": _parse_json}
+
+
+def _parse_json(source: str, name: str) -> Deck:
+    from quiz.formats.json_deck import deck_from_json
+    from quiz.formats.problems import DeckError, Problem
+
+    try:
+        return deck_from_json(source, name)
+    except ValueError as error:
+        raise DeckError([Problem(name, 0, "", f"stored deck is damaged: {error}")]) from None
 
 
 def source_hash(source: str) -> str:
@@ -65,6 +78,23 @@ def source_hash(source: str) -> str:
     from quiz import __version__
 
     return hashlib.blake2b(f"{__version__}\x1f{source}".encode(), digest_size=16).hexdigest()
+
+
+def model_version() -> str:
+    """What a stored model must have been made with to be used as it is: the JSON layout and quiz's version
+    (a newer quiz may parse the same source differently)."""
+    from quiz import __version__
+    from quiz.formats.json_deck import VERSION
+
+    return f"{VERSION}:{__version__}"
+
+
+def deck_source(deck: Deck) -> str:
+    """The text `register(..., deck=deck)` stores for a parsed deck (its JSON model); `source_hash` of it
+    tells whether the store already holds exactly this deck."""
+    from quiz.formats.json_deck import deck_to_json
+
+    return deck_to_json(deck)
 
 
 def parse(source: str, fmt: str, name: str) -> Deck:
@@ -98,36 +128,80 @@ def deck_items(deck: Deck) -> list[ItemContent]:
     return items
 
 
-def register(db: sqlite_utils.Database, source: str, *, origin: str, path: str | None = None,
-             fmt: str = "yaml", now_ms: int) -> SyncReport:
-    """Store the deck written in `source` and bring its items up to date. Raises DeckError."""
+def register(db: Database, source: str | None = None, *, origin: str, path: str | None = None,
+             fmt: str = "yaml", now_ms: int, deck: Deck | None = None, file_stamp: str | None = None) -> SyncReport:
+    """Store a deck and bring its items up to date. Raises DeckError.
+
+    Either `source`, the deck's text in `fmt` (parsed here), or `deck`, a model already parsed (an
+    importer's): then its JSON (deck_source) is stored as the source, format 'json', with nothing
+    re-parsed; `quiz export` writes it out as YAML or CSV from the model. `file_stamp` (file_stamp())
+    records the file `path` was read at, so sync_file() can skip an unchanged file unread.
+    """
     if origin not in ORIGINS:
         raise ValueError(f"origin must be one of {', '.join(ORIGINS)}")
+    if (source is None) == (deck is None):
+        raise ValueError("give a deck's source text or its parsed model, not both")
+    if deck is not None:
+        source, fmt = deck_source(deck), "json"
     digest = source_hash(source)
-    known = db.conn.execute("SELECT name FROM decks WHERE source_hash = ?", (digest,)).fetchone()
+    known = db.conn.execute("SELECT id, name FROM decks WHERE source_hash = ?", (digest,)).fetchone()
     if known:
-        return SyncReport(known[0], skipped=True)
-    deck = parse(source, fmt, path or "<deck>")
-    items = deck_items(deck)
+        if file_stamp is not None:
+            with transaction(db) as conn:
+                conn.execute("UPDATE decks SET file_stamp = ? WHERE id = ?", (file_stamp, known[0]))
+        return SyncReport(known[1], skipped=True)
+    import gc
+
+    # Parsing allocates a great many objects that live on: the cyclic collector would walk them
+    # again and again while they are made (about a tenth of the time on a large deck).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        if deck is None:
+            deck = parse(source, fmt, path or "<deck>")
+            model = deck_source(deck)  # the parsed form, so sessions need not parse `source` again
+        else:
+            model = None  # `source` is the model itself
+        items = deck_items(deck)
+    finally:
+        if enabled:
+            gc.enable()
     row = {
         "name": deck.id, "title": json.dumps(deck.title.to_plain(), ensure_ascii=False),
         "languages": json.dumps(list(deck.languages)), "origin": origin, "path": path, "format": fmt,
         "source": source, "source_hash": digest, "updated_at": now_ms,
+        "model": model, "model_version": model_version() if model is not None else None, "file_stamp": file_stamp,
     }
     with transaction(db) as conn:
         existing = conn.execute("SELECT id FROM decks WHERE name = ?", (deck.id,)).fetchone()
         if existing:
             deck_key = existing[0]
-            db["decks"].update(deck_key, row)
+            conn.execute(f"UPDATE decks SET {', '.join(f'{column} = ?' for column in row)} WHERE id = ?",
+                         (*row.values(), deck_key))
         else:
-            deck_key = db["decks"].insert({**row, "added_at": now_ms}).last_pk
-        report = _sync_items(db, deck_key, items)
+            row["added_at"] = now_ms
+            deck_key = conn.execute(f"INSERT INTO decks ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                                    tuple(row.values())).lastrowid
+        report = _sync_items(conn, deck_key, items)
     report.deck = deck.id
     return report
 
 
-def _sync_items(db: sqlite_utils.Database, deck_key: int, items: list[ItemContent]) -> SyncReport:
-    conn = db.conn
+def file_stamp(size: int, mtime_ns: int) -> str:
+    """What a deck file was when read: its size, its modification time and the quiz that read it."""
+    from quiz import __version__
+
+    return f"{size}:{mtime_ns}:{__version__}"
+
+
+def unchanged_file(conn: sqlite3.Connection, path: str, stamp: str) -> str | None:
+    """The name of the deck last read from `path` when the file had `stamp`, else None: the file
+    need not be read again."""
+    row = conn.execute("SELECT name FROM decks WHERE path = ? AND file_stamp = ?", (path, stamp)).fetchone()
+    return row[0] if row else None
+
+
+def _sync_items(conn: sqlite3.Connection, deck_key: int, items: list[ItemContent]) -> SyncReport:
     stored = {qid: (key, digest, status) for key, qid, digest, status in
               conn.execute("SELECT id, qid, hash, status FROM items WHERE deck = ?", (deck_key,))}
     report = SyncReport("")
@@ -149,9 +223,12 @@ def _sync_items(db: sqlite_utils.Database, deck_key: int, items: list[ItemConten
     wanted = {item.qid for item in items}
     gone = [(key,) for qid, (key, _, status) in stored.items() if qid not in wanted and status != RETIRED]
     if new_rows:
-        db["items"].insert_all(new_rows, batch_size=500)
+        columns = list(new_rows[0])
+        conn.executemany(f"INSERT INTO items ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                         [tuple(row[c] for c in columns) for row in new_rows])
     for content, key in changed:
-        db["items"].update(key, content)
+        conn.execute(f"UPDATE items SET {', '.join(f'{c} = ?' for c in content)} WHERE id = ?",
+                     (*content.values(), key))
     conn.executemany("UPDATE items SET status = 'retired' WHERE id = ?", gone)
     conn.executemany("UPDATE items SET status = 'active' WHERE id = ?", [(key,) for key in restored])
     report.added, report.retired, report.restored = len(new_rows), len(gone), len(restored)
@@ -171,14 +248,31 @@ class StoredDeck:
     desired_retention: float | None
     new_per_day: int | None
     reviews_per_day: int | None
+    parameters: tuple[float, ...] | None = None  # FSRS weights fitted to the learner; None: fsrs's defaults
 
 
-_DECK_COLUMNS = "id, name, title, languages, origin, path, format, desired_retention, new_per_day, reviews_per_day"
+_DECK_COLUMNS = ("id, name, title, languages, origin, path, format, desired_retention, new_per_day, reviews_per_day, "
+                 "parameters")
 
 
 def _stored(row: tuple) -> StoredDeck:
-    key, name, title, languages, *rest = row
-    return StoredDeck(key, name, json.loads(title), tuple(json.loads(languages)), *rest)
+    key, name, title, languages, *rest, parameters = row
+    return StoredDeck(key, name, json.loads(title), tuple(json.loads(languages)), *rest,
+                      parameters=_parameters(parameters))
+
+
+def _parameters(text: str | None) -> tuple[float, ...] | None:
+    """decks.parameters as FSRS weights; anything but a list of numbers counts as none (fsrs's defaults)."""
+    if not text:
+        return None
+    try:
+        weights = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(weights, list) or not weights or \
+            not all(isinstance(w, int | float) and not isinstance(w, bool) for w in weights):
+        return None
+    return tuple(float(w) for w in weights)
 
 
 def stored_decks(conn) -> list[StoredDeck]:
@@ -190,12 +284,34 @@ def stored_deck(conn, name: str) -> StoredDeck | None:
     return _stored(row) if row else None
 
 
-def load_model(conn, name: str) -> Deck:
-    """Rebuild a stored deck's model from its stored text."""
-    row = conn.execute("SELECT source, format, coalesce(path, name) FROM decks WHERE name = ?", (name,)).fetchone()
+def load_model(conn: sqlite3.Connection, name: str) -> Deck:
+    """A stored deck's model: from its stored parsed form, or, when that is missing or was made by
+    another version, from its source (and then kept for next time, if the database can be written)."""
+    row = conn.execute("SELECT id, source, format, coalesce(path, name), model, model_version FROM decks "
+                       "WHERE name = ?", (name,)).fetchone()
     if row is None:
         raise KeyError(name)
-    return parse(row[0], row[1], row[2])
+    key, source, fmt, label, model, version = row
+    if fmt == "json":
+        return parse(source, fmt, label)
+    if model is not None and version == model_version():
+        from quiz.formats.json_deck import deck_from_json
+
+        try:
+            return deck_from_json(model, label)
+        except ValueError:
+            pass  # damaged: rebuilt from the source below
+    deck = parse(source, fmt, label)
+    if not conn.in_transaction:  # never write inside someone else's transaction
+        timeout = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        conn.execute("PRAGMA busy_timeout = 0")  # never wait for the lock: this is only a cache
+        try:
+            with contextlib.suppress(sqlite3.Error):  # busy or read-only: parsed again next time
+                conn.execute("UPDATE decks SET model = ?, model_version = ? WHERE id = ? AND source = ?",
+                             (deck_source(deck), model_version(), key, source))
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+    return deck
 
 
 def counts(conn, now_ms: int) -> dict[int, dict]:

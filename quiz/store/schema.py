@@ -28,7 +28,7 @@ _V1 = [
         languages TEXT NOT NULL,             -- JSON list, e.g. ["en", "id"]
         origin TEXT NOT NULL,                -- 'bundled', 'file' or 'imported'
         path TEXT,                           -- the file it was last read from, if any
-        format TEXT NOT NULL,                -- how `source` is written: 'yaml'
+        format TEXT NOT NULL,                -- how `source` is written: 'yaml', or 'json' (a parsed deck, v3)
         source TEXT NOT NULL,                -- the deck itself, so it is rebuilt without its file
         source_hash TEXT NOT NULL,           -- of `source` and the quiz version that made the items
         desired_retention REAL,              -- NULL: the configured default
@@ -97,5 +97,13 @@ _V2 = [
     "ALTER TABLE decks ADD COLUMN parameters TEXT",  # JSON list of FSRS weights; NULL: fsrs's defaults
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2]
+# The parsed deck kept beside its source, so a session does not re-parse it (quiz/formats/json_deck.py),
+# and what the file was when it was last read, so an unchanged deck file is not even re-read.
+_V3 = [
+    "ALTER TABLE decks ADD COLUMN model TEXT",  # JSON of the deck model; NULL: rebuilt from `source` when needed
+    "ALTER TABLE decks ADD COLUMN model_version TEXT",  # 'layout:quiz version' it was made with; another: rebuilt
+    "ALTER TABLE decks ADD COLUMN file_stamp TEXT",  # 'size:mtime_ns:quiz version' of `path` when last read
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3]
 SCHEMA_VERSION = len(MIGRATIONS)

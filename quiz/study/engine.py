@@ -36,10 +36,10 @@ from quiz.study.clock import day_start, now_ms
 from quiz.study.rating import AGAIN, EASY, HARD
 
 if TYPE_CHECKING:
-    import sqlite_utils
-
+    from quiz.model import Deck
     from quiz.questions.question import Question
     from quiz.store.checkpoints import Checkpointer
+    from quiz.store.database import Database
     from quiz.store.decks import StoredDeck, SyncReport
     from quiz.store.items import Schedule
     from quiz.store.reviews import Review
@@ -144,6 +144,27 @@ class _Done:
     outcome: Outcome
 
 
+UNDO_DEPTH = 100  # answers a session can take back, newest first
+
+
+class _Names:
+    """The deck's folded names, folded only when a check asks (a near miss): most answers never do."""
+
+    __slots__ = ("deck", "library")
+
+    def __init__(self, library: Library, deck: str):
+        self.library, self.deck = library, deck
+
+    def __contains__(self, folded: object) -> bool:
+        return folded in self.library.known_names(self.deck)
+
+    def __iter__(self):
+        return iter(self.library.known_names(self.deck))
+
+    def __len__(self) -> int:
+        return len(self.library.known_names(self.deck))
+
+
 class _Conflict(Exception):
     """The store moved on (another process answered the same item): leave it alone."""
 
@@ -152,7 +173,7 @@ class _Conflict(Exception):
 class Library:
     """The learner's decks and progress in one database."""
 
-    def __init__(self, db: sqlite_utils.Database, path: Path, config: StudyConfig,
+    def __init__(self, db: Database, path: Path, config: StudyConfig,
                  clock: Callable[[], int] = now_ms):
         self.db = db
         self.path = path
@@ -221,20 +242,45 @@ class Library:
         reports = []
         for path in bundled_decks().values():
             try:
-                reports.append(self.add_source(_read(path), origin="bundled", path=str(path)))
+                reports.append(self.add_deck_file(path, origin="bundled"))
             except DeckError as error:
                 self.problems.append(str(error))
         return reports
 
     def add_deck_file(self, path: str | Path, origin: str = "file") -> SyncReport:
-        """Register a deck file (or update it from the file). Raises DeckError."""
-        return self.add_source(_read(Path(path)), origin=origin, path=str(path))
+        """Register a deck file (or update it from the file). Raises DeckError.
 
-    def add_source(self, source: str, *, origin: str, path: str | None = None, fmt: str = "yaml") -> SyncReport:
+        A file whose size and modification time are those it had when last registered (by this
+        version of quiz) is not read again: starting quiz does not re-read and re-hash its decks."""
+        from quiz.store.decks import SyncReport, file_stamp, unchanged_file
+
+        path = Path(path)
+        try:
+            info = path.stat()
+        except OSError:
+            info = None  # _read says why
+        stamp = file_stamp(info.st_size, info.st_mtime_ns) if info is not None else None
+        if stamp is not None and (name := unchanged_file(self.db.conn, str(path), stamp)) is not None:
+            return SyncReport(name, skipped=True)
+        return self.add_source(_read(path), origin=origin, path=str(path), file_stamp=stamp)
+
+    def add_source(self, source: str, *, origin: str, path: str | None = None, fmt: str = "yaml",
+                   file_stamp: str | None = None) -> SyncReport:
         """Register a deck given as text (`fmt`), e.g. by an importer. Raises DeckError."""
         from quiz.store.decks import register
 
-        report = register(self.db, source, origin=origin, path=path, fmt=fmt, now_ms=self.clock())
+        report = register(self.db, source, origin=origin, path=path, fmt=fmt, now_ms=self.clock(),
+                          file_stamp=file_stamp)
+        if not report.skipped:
+            self._forget(report.deck)
+        return report
+
+    def add_deck(self, deck: Deck, *, origin: str = "imported", path: str | None = None) -> SyncReport:
+        """Register a deck already parsed (an importer's model): stored as its JSON model, not re-parsed.
+        Raises DeckError."""
+        from quiz.store.decks import register
+
+        report = register(self.db, origin=origin, path=path, now_ms=self.clock(), deck=deck)
         if not report.skipped:
             self._forget(report.deck)
         return report
@@ -322,11 +368,18 @@ class Library:
             from quiz.knowledge import Knowledge
             from quiz.store.decks import load_model
 
-            deck = load_model(self.db.conn, name)
-            self._models[name] = (deck, Knowledge(deck))
-            # A large deck is hundreds of thousands of long-lived objects; left to the cyclic
-            # collector, every full collection walks them all (tens of ms, mid-answer). Freezing
-            # moves everything alive now out of its way.
+            # A large deck is hundreds of thousands of long-lived objects: the cyclic collector
+            # would walk them over and over while they are made (~100 ms on the profile), and at
+            # every full collection after (tens of ms, mid-answer). Off while they are made;
+            # freezing then moves everything alive out of its way.
+            enabled = gc.isenabled()
+            gc.disable()
+            try:
+                deck = load_model(self.db.conn, name)
+                self._models[name] = (deck, Knowledge(deck))
+            finally:
+                if enabled:
+                    gc.enable()
             gc.freeze()
         return self._models[name]
 
@@ -358,7 +411,7 @@ class Library:
         if deck.name not in self._schedulers:
             from quiz.study.scheduler import Scheduling
 
-            self._schedulers[deck.name] = Scheduling(self.config, deck.desired_retention)
+            self._schedulers[deck.name] = Scheduling(self.config, deck.desired_retention, deck.parameters)
         return self._schedulers[deck.name]
 
     def _forget(self, name: str) -> None:
@@ -388,7 +441,8 @@ class StudySession:
         self._current: Shown | None = None
         self._current_entry: Entry | None = None
         self._put_back: list[tuple[Shown, Entry]] = []  # on screen when an undo came: shown again next
-        self._done: list[_Done] = []
+        # Undo goes back this far: each entry holds a question and its options.
+        self._done: deque[_Done] = deque(maxlen=UNDO_DEPTH)
         self._waiting: list[tuple[int, int, Entry]] = []  # (due, tiebreak, entry): learning steps
         self._tiebreak = itertools.count()
         self._scheduling = library.scheduling(deck)
@@ -412,17 +466,24 @@ class StudySession:
         self._warm_up()
 
     def _warm_up(self) -> None:
-        """Do now what the first question and answer would otherwise wait for: load the deck and its
-        generator, fold the deck's names for typo checks (~80 ms on a 5,000-entity deck), import
-        rapidfuzz (~50 ms)."""
+        """Do now what the first question would otherwise wait for: load the deck and its generator.
+        What only an answer needs waits for warm_up() (or the answer)."""
+        if self._queue or self._waiting:
+            self.library.generator(self.deck.name, self.lang)
+
+    def warm_up(self) -> None:
+        """Do now what the first answers would otherwise wait for: fsrs and the answer checker's
+        imports, rapidfuzz (~30-50 ms), the deck's folded names for typo checks (~60 ms on a
+        5,000-entity deck). For an interface to call once the first question is on screen, when
+        the learner is reading; harmless to skip or to call twice."""
         import rapidfuzz.distance  # noqa: F401
 
         import quiz.store.items
         import quiz.store.reviews
         import quiz.study.checking  # noqa: F401
 
+        self._scheduling.fsrs  # noqa: B018 - imports fsrs and builds the deck's scheduler
         if self._queue or self._waiting:
-            self.library.generator(self.deck.name, self.lang)
             self.library.known_names(self.deck.name)
 
     # -- progress -----------------------------------------------------------------------------
@@ -499,7 +560,7 @@ class StudySession:
         self._require_current(shown)
         if shown.question.kind == "flashcard":
             raise ValueError("flashcards are graded by the learner: use grade()")
-        result = check(shown.question, response, self.library.known_names(self.deck.name))
+        result = check(shown.question, response, _Names(self.library, self.deck.name))
         question = shown.question
         chars = len(question.prompt) + sum(len(c) for c in question.choices)
         typed = question.kind in ("type_in", "cloze")
@@ -699,15 +760,18 @@ def _utc(ms: int) -> datetime:
     return to_datetime(ms)
 
 
+# quiz.formats.strict_yaml.MAX_YAML_BYTES (a test keeps them equal): that module imports YAML.
+MAX_DECK_BYTES = 64 * 1024 * 1024
+
+
 def _read(path: Path) -> str:
     """A deck file's text, to be stored; checked as quiz.formats.yaml_deck.load_deck checks it."""
     from quiz.formats.problems import DeckError, Problem
-    from quiz.formats.strict_yaml import MAX_YAML_BYTES
 
     try:
         size = path.stat().st_size
-        if size > MAX_YAML_BYTES:
-            too_large = f"file too large ({size} bytes; the limit is {MAX_YAML_BYTES})"
+        if size > MAX_DECK_BYTES:
+            too_large = f"file too large ({size} bytes; the limit is {MAX_DECK_BYTES})"
             raise DeckError([Problem(str(path), 0, "", too_large)])
         raw = path.read_bytes()
     except OSError as error:

@@ -24,6 +24,7 @@ import sqlite3
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 
 from quiz.store.items import Schedule
@@ -57,12 +58,17 @@ class Limits:
     total: int | None = None  # the session's --limit
 
 
+@lru_cache(maxsize=4096)
+def _topic(topic_json: str, lang: str) -> str:
+    # A deck has few topics, each item repeats its topic's JSON: decode each once.
+    topics = json.loads(topic_json)
+    return topics.get(lang) or next(iter(topics.values()), "")
+
+
 def _entry(row: tuple, lang: str) -> Entry:
     key, qid, template, anchor, kind, facts, topic, *schedule = row
-    topics = json.loads(topic)
     schedule = Schedule(*schedule[:-1], leech=bool(schedule[-1]))
-    return Entry(key, qid, template, anchor, kind, tuple(json.loads(facts)),
-                 topics.get(lang) or next(iter(topics.values()), ""), schedule)
+    return Entry(key, qid, template, anchor, kind, tuple(json.loads(facts)), _topic(topic, lang), schedule)
 
 
 def _matches(entry_topic_json: str, wanted: str) -> bool:
@@ -73,16 +79,23 @@ def _matches(entry_topic_json: str, wanted: str) -> bool:
 
 
 def _pages(conn: sqlite3.Connection, where: str, order: str, params: tuple, lang: str, topic: str | None):
-    """Matching items, fetched a page at a time (only as far as the plan reads)."""
+    """Matching items, fetched a page at a time (only as far as the plan reads).
+
+    Each page is ordered from the items_schedule index alone (ids only: no table row is read for
+    the thousands of candidates a sort looks at), then only that page's rows are read."""
     wanted = fold(topic) if topic else None
     offset = 0
     while True:
-        rows = conn.execute(f"SELECT {_COLUMNS} FROM items WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
-                            (*params, _PAGE, offset)).fetchall()
-        for row in rows:
-            if wanted is None or _matches(row[6], wanted):
-                yield _entry(row, lang)
-        if len(rows) < _PAGE:
+        ids = [row[0] for row in conn.execute(f"SELECT id FROM items WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                                              (*params, _PAGE, offset))]
+        if ids:
+            rows = {row[0]: row for row in conn.execute(
+                f"SELECT {_COLUMNS} FROM items WHERE id IN ({', '.join('?' * len(ids))})", ids)}
+            for key in ids:
+                row = rows.get(key)
+                if row is not None and (wanted is None or _matches(row[6], wanted)):
+                    yield _entry(row, lang)
+        if len(ids) < _PAGE:
             return
         offset += _PAGE
 

@@ -25,7 +25,7 @@ from quiz.store.schema import NEW, PRACTICE, REVIEW, SUSPENDED
 from quiz.study.rating import AGAIN, EASY
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from quiz.config import StudyConfig
     from quiz.store.reviews import Review
@@ -45,26 +45,55 @@ def to_ms(moment: datetime) -> int:
 
 
 class Scheduling:
-    def __init__(self, config: StudyConfig, desired_retention: float | None = None):
-        import fsrs
+    """`parameters`: the deck's FSRS weights (decks.parameters, fitted to the learner), or None for fsrs's
+    defaults; weights fsrs refuses are ignored too. fsrs is imported on first use, not before the first
+    question is on screen."""
 
-        self._fsrs_module = fsrs
-        self.fsrs = fsrs.Scheduler(
-            desired_retention=desired_retention or config.desired_retention,
-            learning_steps=tuple(timedelta(minutes=m) for m in config.learning_steps),
-            relearning_steps=tuple(timedelta(minutes=m) for m in config.relearning_steps),
-            maximum_interval=config.maximum_interval,
-            enable_fuzzing=False,  # fuzzed here, deterministically
-        )
+    def __init__(self, config: StudyConfig, desired_retention: float | None = None,
+                 parameters: Sequence[float] | None = None):
+        self._config = config
+        self._desired_retention = desired_retention or config.desired_retention
+        self._parameters = tuple(parameters) if parameters else None
+        self._fsrs = None
+        self._fsrs_module = None
         self.fuzz = config.fuzz
         self.leech_lapses = config.leech_lapses
+
+    @property
+    def fsrs(self):
+        if self._fsrs is None:
+            import fsrs
+
+            self._fsrs_module = fsrs
+            config = self._config
+            options = dict(
+                desired_retention=self._desired_retention,
+                learning_steps=tuple(timedelta(minutes=m) for m in config.learning_steps),
+                relearning_steps=tuple(timedelta(minutes=m) for m in config.relearning_steps),
+                maximum_interval=config.maximum_interval,
+                enable_fuzzing=False,  # fuzzed here, deterministically
+            )
+            scheduler = None
+            if self._parameters is not None:
+                try:
+                    scheduler = fsrs.Scheduler(parameters=self._parameters, **options)
+                except ValueError:
+                    scheduler = None  # not weights this fsrs takes: its defaults rather than no schedule
+            self._fsrs = scheduler or fsrs.Scheduler(**options)
+        return self._fsrs
+
+    @property
+    def parameters(self) -> tuple[float, ...]:
+        """The weights in use."""
+        return tuple(self.fsrs.parameters)
 
     # -- one answer ---------------------------------------------------------------------------
     def review(self, item: int, schedule: Schedule, rating: int, at_ms: int) -> Schedule:
         """The schedule after answering with `rating` (1-4) at `at_ms`."""
+        scheduler = self.fsrs
         fsrs = self._fsrs_module
         at = to_datetime(at_ms)
-        card, _ = self.fsrs.review_card(self._card(item, schedule, at), fsrs.Rating(rating), review_datetime=at)
+        card, _ = scheduler.review_card(self._card(item, schedule, at), fsrs.Rating(rating), review_datetime=at)
         due = card.due
         if self.fuzz and card.state == fsrs.State.Review:
             due = at + self._fuzzed(due - at, random.Random(f"{item}/{schedule.answers}"))
@@ -114,6 +143,7 @@ class Scheduling:
 
     # -- helpers ------------------------------------------------------------------------------
     def _card(self, item: int, schedule: Schedule, now: datetime | None):
+        self.fsrs  # noqa: B018 - imports fsrs
         fsrs = self._fsrs_module
         if schedule.state == NEW:
             return fsrs.Card(card_id=item, state=fsrs.State.Learning, step=0, due=now)
