@@ -311,14 +311,15 @@ def import_(ctx: click.Context, paths: tuple[str, ...], deck_name: str | None, f
 
 @main.command()
 @click.argument("deck")
-@click.option("--format", "fmt", type=click.Choice(["yaml", "csv"]),
+@click.option("--format", "fmt", type=click.Choice(["yaml", "csv", "apkg"]),
               help="yaml: quiz's deck format (imports back as the same deck); csv: tab-separated with Anki's "
-                   "headers, for Anki. Default: from the output file's name.")
+                   "headers, for Anki; apkg: an Anki package (notes, or a fact deck's generated questions). "
+                   "Default: from the output file's name.")
 @click.option("-o", "--output", metavar="FILE", required=True, help="The file to write ('-' for standard output).")
-@click.option("--lang", type=LANG, default="en", show_default=True, help="csv: the language of the cards.")
+@click.option("--lang", type=LANG, default="en", show_default=True, help="csv, apkg: the language of the cards.")
 @click.pass_context
 def export(ctx: click.Context, deck: str, fmt: str | None, output: str, lang: str) -> None:
-    """Export DECK (a deck name, a bundled deck id or a deck file) as YAML or as CSV for Anki."""
+    """Export DECK (a deck name, a bundled deck id or a deck file) as YAML, or as CSV or .apkg for Anki."""
     from pathlib import Path
 
     from quiz.formats.problems import DeckError
@@ -326,9 +327,12 @@ def export(ctx: click.Context, deck: str, fmt: str | None, output: str, lang: st
 
     if fmt is None:
         suffix = Path(output).suffix.lower()
-        fmt = "yaml" if suffix in (".yaml", ".yml") else "csv" if suffix in (".csv", ".tsv", ".txt") else None
+        fmt = "yaml" if suffix in (".yaml", ".yml") else "csv" if suffix in (".csv", ".tsv", ".txt") else \
+            "apkg" if suffix == ".apkg" else None
         if fmt is None:
-            raise QuizError(f"{output}: say --format yaml or --format csv (or name the file .yaml or .csv)")
+            raise QuizError(f"{output}: say --format yaml, csv or apkg (or name the file .yaml, .csv or .apkg)")
+    if fmt == "apkg" and output == "-":
+        raise QuizError("an .apkg is a zip file: give a file name with -o, not '-'")
     library = _library(ctx)
     with _store_errors(library):
         try:
@@ -340,6 +344,21 @@ def export(ctx: click.Context, deck: str, fmt: str | None, output: str, lang: st
             from quiz.formats.yaml_export import deck_to_yaml
 
             text = deck_to_yaml(model)
+        elif fmt == "apkg":
+            import time
+
+            from quiz.formats.apkg_export import write_apkg
+
+            # Notes stamped with the deck's last change: the same deck gives the same file, a changed
+            # one newer notes, which Anki's "update if newer" takes.
+            row = library.db.conn.execute("SELECT updated_at FROM decks WHERE name = ?", (name,)).fetchone()
+            stamp = row[0] / 1000 if row and row[0] else time.time()
+            try:
+                count = write_apkg(model, Path(output), lang=lang, timestamp=stamp)
+            except OSError as error:
+                raise QuizError(f"{output}: cannot write: {error.strerror or error}") from None
+            click.echo(f"{output}: exported deck {name} (apkg, {count} notes)", err=True)
+            return
         else:
             from quiz.formats.text_export import deck_to_csv
 

@@ -187,3 +187,131 @@ def test_export_a_bundled_deck_and_errors(runner, tmp_path):
     result = runner.invoke(main, ["--db", db, "export", "russia-allies", "-o", str(tmp_path / "no" / "a.csv")])
     assert result.exit_code == 1 and "cannot write" in result.output
     assert not (tmp_path / "no").exists()
+
+
+# -- Anki packages (.apkg) ----------------------------------------------------------------------------
+def _apkg_cards(path: Path, tmp_path: Path) -> list[Card]:
+    return read_deck_file(path, media_dir=tmp_path / "media").cards
+
+
+def _note_rows(path: Path) -> list[tuple]:
+    """(guid, note type name, fields, tags) of every note in a package genanki wrote, and the decks."""
+    import json
+    import sqlite3
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        data = archive.read("collection.anki2")
+    db = path.with_suffix(".sqlite")
+    db.write_bytes(data)
+    conn = sqlite3.connect(db)
+    try:
+        models = json.loads(conn.execute("SELECT models FROM col").fetchone()[0])
+        models = {int(k): v["name"] for k, v in models.items()}
+        rows = [(guid, models[mid], flds.split("\x1f"), tags.split()) for guid, mid, flds, tags in
+                conn.execute("SELECT guid, mid, flds, tags FROM notes ORDER BY id")]
+        decks = {v["name"] for v in json.loads(conn.execute("SELECT decks FROM col").fetchone()[0]).values()}
+    finally:
+        conn.close()
+        db.unlink()
+    return rows, decks
+
+
+@needs_fixtures
+def test_an_anki_deck_exported_as_apkg_imports_as_the_same_cards(tmp_path):
+    from quiz.formats.apkg_export import write_apkg
+
+    deck = read_deck_file(FIXTURES / "anki" / "chemistry-modern.apkg", media_dir=tmp_path / "in")
+    assert write_apkg(deck, tmp_path / "out.apkg", timestamp=1_800_000_000) == 38  # 38 notes, as in Anki
+    again = read_deck_file(tmp_path / "out.apkg", media_dir=tmp_path / "out")
+    assert again.warnings == []
+
+    def key(card: Card) -> tuple:
+        return (card.id, card.guid, card.ord, card.front, card.back, card.explain, card.tags, card.deck_path)
+
+    # Same ids (from the same guids and card numbers), sides, tags, decks; clozes as clozes, hint included.
+    assert sorted(map(key, again.cards)) == sorted(map(key, deck.cards))
+    rows, decks = _note_rows(tmp_path / "out.apkg")
+    assert {"Chemistry::Elements", "Chemistry::Sentences"} <= decks
+    types = {name for _, name, _, _ in rows}
+    assert types == {"Basic (and reversed card) (quiz)", "Cloze (quiz)"}
+    texts = [fields[0] for _, name, fields, _ in rows if name == "Cloze (quiz)"]
+    assert "The noble gas with atomic number 10 is {{c1::neon::a gas in signs}}." in texts
+    assert "Gold's symbol {{c1::Au}} comes from the Latin {{c1::aurum}}." in texts
+    assert "Table salt is sodium {{c1::chloride}} &amp; it dissolves in water." in texts
+    assert {guid for guid, *_ in rows} == {card.guid for card in deck.cards}
+
+
+def test_apkg_ids_are_stable_and_an_unchanged_deck_gives_the_same_bytes(tmp_path):
+    from quiz.formats.apkg_export import stable_id, write_apkg
+
+    deck = load_deck(ROOT / "tests" / "data" / "mini.yaml")
+    write_apkg(deck, tmp_path / "a.apkg", timestamp=1_700_000_000)
+    write_apkg(deck, tmp_path / "b.apkg", timestamp=1_700_000_000)
+    assert (tmp_path / "a.apkg").read_bytes() == (tmp_path / "b.apkg").read_bytes()
+    write_apkg(deck, tmp_path / "c.apkg", timestamp=1_700_000_500)  # changed later: newer notes, the same guids
+    first, _ = _note_rows(tmp_path / "a.apkg")
+    later, _ = _note_rows(tmp_path / "c.apkg")
+    assert [guid for guid, *_ in first] == [guid for guid, *_ in later] and len({g for g, *_ in first}) == len(first)
+    assert stable_id("d", "deck", "D") == stable_id("d", "deck", "D") != stable_id("e", "deck", "D")
+
+
+def test_a_fact_deck_exports_its_questions_as_notes(tmp_path):
+    from quiz.formats.apkg_export import write_apkg
+    from quiz.questions.generator import generate
+
+    deck = load_deck(ROOT / "decks" / "russia-allies.yaml")
+    questions = [q for q in generate(deck) if not q.template.startswith("card.")]
+    assert write_apkg(deck, tmp_path / "f.apkg") == len(questions)
+    cards = _apkg_cards(tmp_path / "f.apkg", tmp_path)
+    assert len(cards) == len(questions)
+    by_front = {card.front.get("en"): card for card in cards}
+    flash = next(q for q in questions if q.kind == "flashcard" and q.explanation and q.sources)
+    card = by_front[flash.prompt]
+    back = card.back.get("en")
+    assert back.startswith(flash.answer_text) and flash.explanation in back
+    assert f"Source: {flash.sources[0]['outlet']}" in back
+    mcq = next(q for q in questions if q.kind == "mcq" and q.template == "mcq.ask_value")
+    card = next(c for c in cards if c.front.get("en").startswith(mcq.prompt + "\n"))
+    letters = "ABCD"
+    assert card.front.get("en").splitlines()[1:] == [f"{letters[i]}. {c}" for i, c in enumerate(mcq.choices)]
+    assert card.back.get("en").startswith(f"{letters[mcq.answer[0]]}. {mcq.answer_text}")
+
+
+def test_hostile_text_reaches_anki_as_text(tmp_path):
+    from quiz.formats.apkg_export import escape, write_apkg
+
+    hostile = ['<script>alert(1)</script> & <b>bold</b>', "{{c1::not a cloze}} {{Front}}", "[sound:evil.mp3]",
+               "&amp; stays &lt;literal&gt;", "line one\nline two"]
+    cards = [Card(id=f"h{i}", front=LocalText.of(text), back=LocalText.of(f"answer {i}: {text}"), tags=("two words",))
+             for i, text in enumerate(hostile)]
+    deck = Deck(id="hostile", title=LocalText.of("Top::Sub"), cards=cards)
+    write_apkg(deck, tmp_path / "h.apkg")
+    rows, decks = _note_rows(tmp_path / "h.apkg")
+    assert decks >= {"Top::Sub"}
+    for _, _, values, tags in rows:
+        assert tags == ["two_words"]
+        for field in values:
+            assert "<script" not in field and "<b>" not in field and "{{" not in field and "[sound:" not in field
+    assert escape("a\nb") == "a<br>b"
+    assert rows[2][2][0] == "&#91;sound:evil.mp3]"  # Anki shows it, and plays nothing
+    # quiz's importer reads every other field back as it was (a "[sound:...]" it shows as a placeholder).
+    again = _apkg_cards(tmp_path / "h.apkg", tmp_path)
+    assert [(c.front.get("en"), c.back.get("en")) for c in again if "audio" not in c.front.get("en")] == \
+        [(c.front.get("en"), c.back.get("en")) for c in cards if "sound" not in c.front.get("en")]
+
+
+def test_export_apkg_command(runner, tmp_path):
+    db = str(tmp_path / "q.db")
+    out = tmp_path / "deck.apkg"
+    result = runner.invoke(main, ["--db", db, "export", "russia-allies", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "apkg" in result.output and out.stat().st_size > 0
+    first = out.read_bytes()
+    assert runner.invoke(main, ["--db", db, "export", "russia-allies", "-o", str(out)]).exit_code == 0
+    assert out.read_bytes() == first  # the same deck, unchanged: the same file
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".deck.apkg")] == []  # no temporary left
+    result = runner.invoke(main, ["--db", db, "export", "russia-allies", "--format", "apkg", "-o", "-"])
+    assert result.exit_code == 1 and "-o" in result.output
+    result = runner.invoke(main, ["--db", db, "export", "russia-allies", "-o", str(tmp_path / "no" / "a.apkg")])
+    assert result.exit_code == 1 and "cannot write" in result.output and not (tmp_path / "no").exists()

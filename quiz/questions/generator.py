@@ -8,6 +8,8 @@ were generated, and the same seed gives the same output.
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import random
 import re
 from collections import defaultdict
@@ -18,7 +20,7 @@ from quiz.i18n import format_date, join_list, t
 from quiz.knowledge import Knowledge
 from quiz.model import Card, Deck, Fact, LocalText, Relation
 from quiz.questions.question import KINDS, Question, question_id
-from quiz.text import fold
+from quiz.text import _LEADING_ARTICLE, _NOT_WORD, fold
 
 DIFFICULTIES = ("mixed", "near", "far")
 N_DISTRACTORS = 3
@@ -39,6 +41,7 @@ class QuestionGenerator:
         self.k = knowledge or Knowledge(deck)
         self._disputed_cache: dict[str, bool] = {}
         self._cards: dict[str, Card] | None = None
+        self._pool: dict | None = None  # other cards' answers, for card multiple choice
         self._shared: dict[tuple, float] = {}  # features two entities share, by pair
 
     # -- public -------------------------------------------------------------------------------
@@ -508,6 +511,9 @@ class QuestionGenerator:
 
     # -- authored cards -----------------------------------------------------------------------
     def _card_questions(self, card: Card) -> Iterator[Question]:
+        """A card as a flashcard; as multiple choice (its own choices, or other cards' answers of the
+        same shape, quiz.questions.shape); as type-in where the answer is short and unambiguous, a cloze
+        card with several deletions one deletion at a time."""
         front, back = card.front.get(self.lang), card.back.get(self.lang)
         anchor = f"card:{card.id}"
         common = {"lang": self.lang, "deck": self.deck.id, "anchor": anchor, "facts": [card.id],
@@ -516,16 +522,133 @@ class QuestionGenerator:
         accepted = list(dict.fromkeys([back, *card.back.all(), *card.accept]))
         yield Question(id=question_id(self.deck.id, "card.flashcard", anchor), kind="flashcard",
                        template="card.flashcard", prompt=front, answer_text=back, accepted=accepted, **common)
+        cloze, several = self._cloze(card, front, back)
         if card.choices:
             qid = question_id(self.deck.id, "card.mcq", anchor)
             options = [choice.get(self.lang) for choice in card.choices]
             self.rng(qid + "/order").shuffle(options)
             yield Question(id=qid, kind="mcq", template="card.mcq", prompt=front, choices=options,
                            answer=[options.index(back)], answer_text=back, **common)
-        elif "\n" not in back and len(back) <= 60 and fold(back):  # an answer of only punctuation cannot be typed
+            return
+        mcq = None if several else self._card_mcq(card, front, back, accepted, common)
+        if mcq is not None:
+            yield mcq
+        if cloze is not None and several:
+            for i, answer in enumerate(cloze.answers):
+                if _typeable(answer):
+                    part = f"{anchor}#{i + 1}"
+                    yield Question(id=question_id(self.deck.id, "card.type_in", part), kind="type_in",
+                                   template="card.type_in", prompt=cloze.asked(i), answer_text=answer,
+                                   accepted=[answer], **{**common, "anchor": part})
+        elif not several and _typeable(back) and not self._ambiguous(card):
+            from quiz.questions.shape import without_note
+
+            head = without_note(back)
             yield Question(id=question_id(self.deck.id, "card.type_in", anchor), kind="type_in",
-                           template="card.type_in", prompt=front, answer_text=back, accepted=accepted,
-                           **common)
+                           template="card.type_in", prompt=front, answer_text=back,
+                           accepted=list(dict.fromkeys([*accepted, *([head] if head else [])])), **common)
+
+    def _cloze(self, card: Card, front: str, back: str):
+        """(its deletions or None, whether it has several) for a card of a cloze note; (None, False) else."""
+        if card.note_type is None or not card.note_type.lower().startswith("cloze"):
+            return None, False
+        from quiz.questions.cloze import split_cloze
+
+        cloze = split_cloze(front, back, card.explain.get(self.lang) if card.explain else None)
+        if cloze is None:  # not taken apart: several deletions if it shows several gaps
+            return None, len(_GAP.findall(front)) > 1
+        return cloze, len(cloze.answers) > 1
+
+    def _card_pool(self) -> dict:
+        """What multiple choice and type-in need to know of every card, worked out once:
+        "shape": each shape's answers, (folded answer, answer, folded front, card id), once per folded
+        answer; "answers": the folded answers given to each folded front; "cards": each card's
+        (folded answer, folded front, shape)."""
+        if self._pool is None:
+            from quiz.questions.shape import answer_shape
+
+            by_shape: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
+            answers: dict[str, set[str]] = defaultdict(set)
+            cards: dict[str, tuple[str, str, str]] = {}
+            seen: set[str] = set()
+            for card in self.deck.cards:
+                back, front = card.back.get(self.lang), card.front.get(self.lang)
+                folded, folded_front, shape = _fold(back), _fold(front), answer_shape(back)
+                cards[card.id] = (folded, folded_front, shape)
+                answers[folded_front].add(folded)
+                if not folded or folded in seen or self._cloze(card, front, back)[1]:
+                    continue
+                seen.add(folded)
+                by_shape[shape].append((folded, back, folded_front, card.id))
+            order = random.Random(self.deck.id)  # not the seed's: a question draws its own window from it
+            for pool in by_shape.values():
+                order.shuffle(pool)
+            self._pool = {"shape": by_shape, "answers": answers, "cards": cards}
+        return self._pool
+
+    def _ambiguous(self, card: Card) -> bool:
+        """Whether cards with this card's front want different answers (then typing one is a guess)."""
+        pool = self._card_pool()
+        return len(pool["answers"][pool["cards"][card.id][1]]) > 1
+
+    def _card_mcq(self, card: Card, front: str, back: str, accepted: list[str], common: dict) -> Question | None:
+        """Multiple choice from other cards' answers of the same shape: none equal (folded) to the key,
+        an accepted answer, another option or an answer of a card with the same front, none named in
+        the question. No question with fewer than N_DISTRACTORS of them."""
+        pool = self._card_pool()
+        folded_key, folded_front, shape = pool["cards"][card.id]
+        everyone = pool["shape"].get(shape, [])
+        if not folded_key or len(everyone) < N_DISTRACTORS:
+            return None
+        template = "card.mcq"
+        qid = question_id(self.deck.id, template, common["anchor"])
+        # The draw: one hash of the seed and the question, not a random.Random per card (seeding one
+        # costs more than the rest of the question, times 40,000 cards on a large import).
+        draw = int.from_bytes(hashlib.blake2b(f"{self.seed}\x1f{qid}".encode(), digest_size=16).digest(), "big")
+        draw, start = divmod(draw, len(everyone))
+        folded_prompt = front.casefold()
+        taken = set(pool["answers"][folded_front])  # the key among them
+        taken.update(_fold(text) for text in accepted if text != back)
+        found: list[str] = []
+        # A small deck: every answer of the shape. A large one: a window at a random place in the
+        # (shuffled) answers, 2 per option, then more if those were not enough.
+        small = len(everyone) <= 2 * _POOL_LIMIT
+        for size in ((len(everyone),) if small else (2 * N_DISTRACTORS, _POOL_LIMIT)):
+            window = everyone[start:start + size]
+            if len(window) < size:
+                window += everyone[:size - len(window)]
+            for folded, text, other_front, card_id in window:
+                if folded in taken or other_front == folded_front or card_id == card.id:
+                    continue
+                lowered = text.casefold()
+                if lowered in folded_prompt and _mentions(folded_prompt, lowered):
+                    continue
+                taken.add(folded)
+                found.append(text)
+            if len(found) >= N_DISTRACTORS:
+                break
+        if len(found) < N_DISTRACTORS:
+            return None
+        # Nearest in length first (mixed: half of them), as the fact questions do with their values;
+        # ties in the window's random order.
+        length = len(back)
+        scored = sorted(found, key=lambda text: abs(len(text) - length))
+        if self.difficulty == "near":
+            wrong = scored[:N_DISTRACTORS]
+        elif self.difficulty == "far":
+            wrong = scored[-N_DISTRACTORS:]
+        else:
+            half = (N_DISTRACTORS + 1) // 2
+            rest = scored[half:]
+            wrong = scored[:half]
+            for _ in range(N_DISTRACTORS - half):
+                draw, pick = divmod(draw, len(rest))
+                wrong.append(rest.pop(pick))
+        order = _ORDERS[draw % len(_ORDERS)]
+        shown = [back, *wrong]
+        options = [shown[i] for i in order]
+        return Question(id=qid, kind="mcq", template=template, prompt=front, choices=options,
+                        answer=[order.index(0)], answer_text=back, **common)
 
     # -- one question, rebuilt ----------------------------------------------------------------
     def one(self, template: str, anchor: str, seed: int | None = None) -> Question | None:
@@ -544,7 +667,7 @@ class QuestionGenerator:
         if scope == "card":
             if self._cards is None:
                 self._cards = {c.id: c for c in self.deck.cards}
-            card = self._cards.get(rest)
+            card = self._cards.get(rest.partition("#")[0])  # "ID#2": the second deletion of a cloze card
             candidates = self._card_questions(card) if card else iter(())
         elif scope == "fact":
             fact = self.k.fact_by_id.get(rest)
@@ -574,9 +697,48 @@ class QuestionGenerator:
         return self._disputed_cache[relation_id]
 
 
+_GAP = re.compile(r"\[[^\[\]\n]*\]")  # a cloze gap as the front shows it: [...] or [hint]
+TYPE_IN_CHARS, TYPE_IN_WORDS = 40, 4
+_ORDERS = list(itertools.permutations(range(N_DISTRACTORS + 1)))  # the ways to order a card's options
+
+
+def _fold(text: str) -> str:
+    """quiz.text.fold, without its Unicode work for ASCII text (the same result, several times faster:
+    a large deck folds every card's front and back once)."""
+    if text.isascii():
+        return _LEADING_ARTICLE.sub("", _NOT_WORD.sub(" ", text.lower()).strip())
+    return fold(text)
+
+
+def _typeable(answer: str) -> bool:
+    """Short enough to type and to check: one line, at most TYPE_IN_WORDS words and TYPE_IN_CHARS
+    characters (a parenthesised note at the end not counted), not only punctuation."""
+    from quiz.questions.shape import without_note
+
+    text = without_note(answer) or answer
+    return "\n" not in answer and len(text) <= TYPE_IN_CHARS and len(text.split()) <= TYPE_IN_WORDS \
+        and bool(_fold(text))
+
+
 def _mentions(folded_text: str, folded_name: str) -> bool:
-    """Whether a name occurs in a text as a whole word or phrase (both already casefolded)."""
-    return re.search(rf"(?<!\w){re.escape(folded_name)}(?!\w)", folded_text) is not None
+    """Whether a name occurs in a text as a whole word or phrase (both already casefolded): as
+    `(?<!\\w)name(?!\\w)` would find it, without compiling a pattern per name (a large card deck
+    has tens of thousands of them)."""
+    if not folded_name:
+        return False
+    at = folded_text.find(folded_name)
+    while at != -1:
+        end = at + len(folded_name)
+        before = at and _word_char(folded_text[at - 1])
+        after = end < len(folded_text) and _word_char(folded_text[end])
+        if not before and not after:
+            return True
+        at = folded_text.find(folded_name, at + 1)
+    return False
+
+
+def _word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what \\w matches in a str pattern
 
 
 def _month_index(iso: str) -> int:
