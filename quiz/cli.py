@@ -223,16 +223,19 @@ def _utf8_streams() -> None:
 
 @main.command()
 @click.argument("deck", required=False)
+@click.option("--days", type=click.IntRange(min=1, max=36500), default=365, show_default=True,
+              help="Days of history in by_day (the calendar).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def stats(ctx: click.Context, deck: str | None, as_json: bool) -> None:
-    """Scores: answers, accuracy, today's answers, study streak and what is due, per deck."""
+def stats(ctx: click.Context, deck: str | None, days: int, as_json: bool) -> None:
+    """Scores: answers, accuracy, streak, what is due, true retention, topics, calibration, per deck."""
+    from quiz.stats import report
     from quiz.study.engine import UnknownDeck
 
     library = _library(ctx)
     with _store_errors(library):
         try:
-            scores = library.stats(deck)
+            scores = report(library, deck, days)
         except UnknownDeck as error:
             raise QuizError(str(error)) from None
         if as_json:
@@ -245,6 +248,40 @@ def stats(ctx: click.Context, deck: str | None, as_json: bool) -> None:
         for row in scores["decks"]:
             click.echo(f"  {row['deck']}: {row['reviews']} answers, {row['correct']} right "
                        f"({_percent(row['accuracy'])}), {row['due']} due now, {row['due_today']} due today")
+        counts = scores["counts"]
+        click.echo("items: " + ", ".join(f"{name} {counts[name]}" for name in counts))
+        month = scores["true_retention"]["month"]
+        click.echo(f"true retention, last 30 days: young {_percent(month['young']['retention'])}, "
+                   f"mature {_percent(month['mature']['retention'])}")
+        calibration = scores["calibration"]
+        if calibration["reviews"]:
+            click.echo(f"calibration: {calibration['reviews']} answers, log loss {calibration['log_loss']:.3f}, "
+                       f"RMSE (bins) {calibration['rmse_bins']:.3f}")
+        for topic in scores["topics"][:3]:
+            click.echo(f"weak topic: {topic['topic']} ({_percent(topic['accuracy'])} of {topic['reviews']})")
+
+
+@main.command()
+@click.argument("deck", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def optimize(ctx: click.Context, deck: str | None, as_json: bool) -> None:
+    """Fit FSRS to your own answers (every deck, or DECK); the new weights are kept only if they predict better."""
+    from quiz.optimize import optimize as fit
+    from quiz.study.engine import UnknownDeck
+
+    library = _library(ctx)
+    with _store_errors(library):
+        try:
+            names = [deck] if deck else [d.deck for d in library.decks()]
+            reports = [fit(library, name) for name in names]
+        except UnknownDeck as error:
+            raise QuizError(str(error)) from None
+        if as_json:
+            click.echo(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=1))
+            return
+        for result in reports:
+            click.echo(result.summary())
 
 
 _SEPARATOR_ESCAPES = {"\\t": "\t", "\\n": "\n", "\\r\\n": "\r\n"}

@@ -90,3 +90,29 @@ async def test_bad_retention_is_an_error_and_saves_nothing(make_app, config_path
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen) and app.settings.desired_retention == 0.90
     assert not config_path.exists()
+
+
+async def test_desired_retention_shows_the_daily_workload_it_implies(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot, lambda: app.library is not None)
+        await pilot.press("comma")
+        await settle(pilot, lambda: isinstance(app.screen, SettingsScreen) and app.screen.workload is not None)
+        screen = app.screen
+        retention = screen.query_one("#retention")
+        estimates = {}
+        for value in ("0.80", "0.97"):
+            retention.value = value
+            await settle(pilot, lambda value=value: screen.workload is not None
+                         and screen.workload["retention"] == float(value))
+            estimates[value] = screen.workload
+            assert f"At {value}: about" in screen_text(app)
+        # Remembering more takes more reviews a day (the FSRS simulator over the learner's items).
+        assert estimates["0.80"]["reviews_per_day"] < estimates["0.97"]["reviews_per_day"]
+        retention.value = "1.5"
+        await settle(pilot, lambda: screen.workload is None)
+        assert "Workload: type a retention from 0.70 to 0.99" in screen_text(app)
+        await pilot.press("ctrl+l")
+        retention.value = "0,85"
+        await settle(pilot, lambda: screen.workload is not None and screen.workload["retention"] == 0.85)
+        assert "Pada 0,85: sekitar" in screen_text(app)

@@ -22,6 +22,8 @@ KEYS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("help.decks", "s", "app.stats", ("home.stats",)),  # S too, as the first cut had it
     ("help.decks", "i", "key.import", ("home.import", "import.cancel")),
     ("help.decks", "q", "app.quit", ("home.quit", "summary.quit")),
+    ("help.decks", "w", "key.practice_weakest", ("stats.practice",)),
+    ("help.decks", "o", "key.optimize", ("stats.optimize",)),
     ("help.study", "1-9", "key.choose", tuple(f"study.choose{n}" for n in range(1, 10))),
     ("help.study", "t / f", "key.true_false", ("study.true", "study.false")),
     ("help.study", "Enter", "key.submit", ("study.submit", "summary.home")),

@@ -1,7 +1,13 @@
-"""Settings: language, desired retention, daily limits and theme, saved to the config file."""
+"""Settings: language, desired retention, daily limits and theme, saved to the config file.
+
+Under the desired retention, the daily workload it implies: the FSRS simulator (fsrs-rs, quiz/optimize.py
+`workload`) run for a year over the learner's items with the form's daily limits, again as the
+retention is typed (in a worker; a simulation takes milliseconds).
+"""
 
 from __future__ import annotations
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal
@@ -45,10 +51,15 @@ class SettingsScreen(QuizScreen):
             themes = sorted(self.app.available_themes)
             yield Select([(name, name) for name in themes], allow_blank=False, id="theme",
                          value=self.app.theme if self.app.theme in themes else themes[0])
+        yield Static(id="workload", classes="hint", markup=False)
         with Horizontal(id="settings-buttons"):
             yield Button(t("settings.save"), id="save", variant="primary")
             yield Button(t("settings.cancel"), id="cancel")
         yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.workload: dict | None = None
+        self.estimate()
 
     def refresh_language(self) -> None:
         t = self.app.t
@@ -57,6 +68,69 @@ class SettingsScreen(QuizScreen):
             self.query_one(f"#{widget_id}", Label).update(t(key))
         self.query_one("#save", Button).label = t("settings.save")
         self.query_one("#cancel", Button).label = t("settings.cancel")
+        self.show_workload()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id in ("retention", "new-per-day", "reviews-per-day"):
+            self.estimate()
+
+    def form_numbers(self) -> tuple[float | None, int, int]:
+        settings = self.app.settings
+        try:
+            retention = float(self.query_one("#retention", Input).value.strip().replace(",", "."))
+        except ValueError:
+            retention = None
+        if retention is not None and not 0.70 <= retention <= 0.99:
+            retention = None
+        limits = []
+        for widget_id, default in (("#new-per-day", settings.new_per_day), ("#reviews-per-day",
+                                                                           settings.reviews_per_day)):
+            try:
+                limits.append(max(0, int(self.query_one(widget_id, Input).value)))
+            except ValueError:
+                limits.append(default)
+        return retention, limits[0], limits[1]
+
+    def estimate(self) -> None:
+        retention, new, reviews = self.form_numbers()
+        if retention is None:
+            self.workload = None
+            self.show_workload()
+            return
+        self.simulate(retention, new, reviews)
+
+    @work(thread=True, exclusive=True, group="workload", exit_on_error=False)
+    def simulate(self, retention: float, new: int, reviews: int) -> None:
+        from quiz.optimize import workload
+
+        app = self.app
+        size = 0
+        library = app.library
+        if library is not None and app._library_lock.acquire(timeout=1):
+            try:
+                size = sum(deck.total for deck in library.decks())
+            finally:
+                app._library_lock.release()
+        result = workload(None, retention, size or 500, new, reviews)
+        self.app.call_from_thread(self.set_workload, result)
+
+    def set_workload(self, result: dict) -> None:
+        self.workload = result
+        self.show_workload()
+
+    def show_workload(self) -> None:
+        t, result = self.app.t, getattr(self, "workload", None)
+        if result is None:
+            line = t("settings.workload_unknown")
+        else:
+            minutes = result["minutes_per_day"]
+            figures = [f"{result['retention']:.2f}", f"{result['reviews_per_day']:g}",
+                       f"{minutes:.1f}" if minutes < 10 else f"{minutes:.0f}"]
+            if self.app.lang == "id":  # Indonesian writes 0,90 and 1,3
+                figures = [figure.replace(".", ",") for figure in figures]
+            retention, reviews, minutes_text = figures
+            line = t("settings.workload", retention=retention, reviews=reviews, minutes=minutes_text)
+        self.query_one("#workload", Static).update(line)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
