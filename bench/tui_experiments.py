@@ -29,6 +29,9 @@ startup (whole process under a pseudo-terminal, `quiz study russia-allies` on a 
   gcoff      gc.disable() for the whole process
 
 These patch the study screen as of commits f75d7c6 and f597c46; they will need adjusting as it changes.
+The study screen has since been rebuilt along the lines of `lean` (no ProgressBar, ChoiceList, ActionBar,
+Header or Footer; only the study screen at start-up): nobar, noactions, nochrome, nodisable and nohome
+no longer apply; layoutnow, freeze, footerfix, noengine and gcoff still do.
 Variants run interleaved, in --rounds rounds, so a drifting machine does not favour one.
 """
 

@@ -4,8 +4,8 @@ Nothing in quiz/ is changed: the probes wrap `App._display` (the one call every 
 right after the compositor has rendered it) and check, at each frame, whether what the step waits
 for is now on screen:
 
-- a question: the study screen's prompt holds the question's text and, for choice kinds, every
-  option row is mounted, labelled and laid out (rows are mounted a frame or two after the prompt);
+- a question: the study screen's prompt holds the question's text and, for choice kinds, the
+  options widget holds every option and is laid out;
 - feedback after an answer, a flashcard's revealed answer: that panel is laid out and visible.
 
 Under the headless driver Textual renders each frame but does not encode it for the terminal; the
@@ -82,13 +82,12 @@ def question_on_screen(screen) -> bool:
     if str(prompt.visual) != question.prompt or not _laid_out(prompt):
         return False
     if question.kind in CHOICE_KINDS:
-        choices = screen.query_one("#choices")
-        rows = [row for row in choices.children if row.display]  # spare rows may be kept hidden
-        if not _laid_out(choices) or len(rows) != len(question.choices):
+        choices = screen.query_one("#choices")  # one widget, a line per option
+        if not _laid_out(choices) or getattr(choices, "choices", None) != question.choices:
             return False
-        for row, text in zip(rows, question.choices, strict=True):
-            if getattr(row, "text", None) != text or not str(row.visual).endswith(text) or not _laid_out(row):
-                return False
+        drawn = str(choices.visual)
+        if not all(text in drawn for text in question.choices):
+            return False
     return question.kind not in TYPED_KINDS or _laid_out(screen.query_one("#typed"))
 
 
@@ -97,7 +96,7 @@ def feedback_on_screen(screen) -> bool:
 
 
 def reveal_on_screen(screen) -> bool:
-    return getattr(screen, "phase", None) == "revealed" and _laid_out(screen.query_one("#flash-answer"))
+    return getattr(screen, "phase", None) == "revealed" and _laid_out(screen.query_one("#feedback"))
 
 
 def next_on_screen(screen) -> bool:

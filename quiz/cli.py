@@ -185,10 +185,8 @@ def study(ctx: click.Context, deck: str, plain: bool, lang: str, limit: int | No
           topic: str | None) -> None:
     """Study DECK (a deck name, a bundled deck id or a deck file)."""
     if not plain:
-        if topic:
-            raise QuizError("--topic works with --plain for now")
         _run_app(ctx.obj.get("db") if ctx.obj else None, deck=deck, lang=lang_given(ctx, lang), limit=limit,
-                 practice=cram)
+                 practice=cram, topic=topic)
         return
     from quiz.formats.problems import DeckError
     from quiz.study.engine import UnknownDeck

@@ -34,9 +34,11 @@ def test_study_without_plain_opens_the_app_on_that_deck(runner, tmp_path, monkey
     monkeypatch.setattr(QuizApp, "run", lambda self: opened.append((self.db_path, self.start, self.lang)))
     result = invoke(runner, "--db", str(tmp_path / "q.db"), "study", MINI, "--limit", "5", "--lang", "id")
     assert result.exit_code == 0, result.output
-    assert opened == [(str(tmp_path / "q.db"), (MINI, 5, False), "id")]
+    assert opened == [(str(tmp_path / "q.db"), (MINI, 5, False, None), "id")]
+    invoke(runner, "--db", str(tmp_path / "q.db"), "study", MINI, "--cram", "--topic", "CSTO")
+    assert opened[-1][1] == (MINI, None, True, "CSTO")
     invoke(runner, "--db", str(tmp_path / "q.db"))
-    assert opened[-1][1] == (None, None, False)  # `quiz` alone opens the app on the home screen
+    assert opened[-1][1] == (None, None, False, None)  # `quiz` alone opens the app on the home screen
 
 
 def test_study_plain_then_decks_and_stats(runner, tmp_path):

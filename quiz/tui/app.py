@@ -8,6 +8,7 @@ which also keeps the engine single-threaded as it requires: workers that use the
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Callable
@@ -47,7 +48,7 @@ class QuizApp(App[None]):
 
     def __init__(self, db_path: str | Path | None = None, deck: str | None = None, lang: str | None = None,
                  limit: int | None = None, practice: bool = False, settings_path: Path | None = None,
-                 clock: Callable[[], int] | None = None):
+                 clock: Callable[[], int] | None = None, topic: str | None = None):
         """`clock`: unix milliseconds, for the library and every time the screens show (tests fix it);
         None is the real time."""
         super().__init__()
@@ -55,26 +56,56 @@ class QuizApp(App[None]):
         self.settings_path = settings_path
         self.settings: Settings = load_settings(settings_path)
         self.lang = lang or self.settings.language
-        self.start = (deck, limit, practice)
+        self.start = (deck, limit, practice, topic)
         self.clock = clock
         self.library = None
         self.library_error: str | None = None
         self.deck_titles: list[tuple[str, str]] = []  # (deck name, title), as home last listed them
         self._library_lock = threading.Lock()
+        self._memory_settled = False
 
     # -- start-up ------------------------------------------------------------------------------
+    def run(self, *args, **kwargs):
+        # Start-up makes many objects and frees few: collecting them before the first screen is
+        # drawn is wasted time. settle_memory() turns the collector back on.
+        gc.disable()
+        try:
+            return super().run(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    def settle_memory(self) -> None:
+        """Once the first screen is drawn: keep what start-up made out of every later collection
+        (gc.freeze), so collections during a session scan only what the session makes."""
+        if not self._memory_settled:
+            self._memory_settled = True
+            gc.freeze()
+            gc.enable()
+
     def on_mount(self) -> None:
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
-        from quiz.tui.screens.home import HomeScreen
-
-        self.push_screen(HomeScreen())
-        deck, limit, practice = self.start
-        if deck:
+        deck, limit, practice, topic = self.start
+        if deck:  # straight to the question; the decks screen is built when the learner leaves
             from quiz.tui.screens.study import StudyScreen
 
-            self.push_screen(StudyScreen(deck, limit=limit, practice=practice))
+            self.push_screen(StudyScreen(deck, limit=limit, practice=practice, topic=topic))
+        else:
+            from quiz.tui.screens.home import HomeScreen
+
+            self.push_screen(HomeScreen())
+        self.set_timer(10, self.settle_memory)  # whatever the first screen is waiting for
         self.open_library()
+
+    def go_home(self) -> None:
+        """Leave the current screen for the decks: back to them, or to a new one if the app started
+        on a session."""
+        from quiz.tui.screens.home import HomeScreen
+
+        if any(isinstance(screen, HomeScreen) for screen in self.screen_stack[:-1]):
+            self.pop_screen()
+        else:
+            self.switch_screen(HomeScreen())
 
     @work(thread=True, exclusive=True, group="library", exit_on_error=False)
     def open_library(self) -> None:
@@ -179,10 +210,10 @@ class QuizApp(App[None]):
         if language_changed:
             self.set_language(settings.language)
 
-    def study(self, deck: str, practice: bool = False) -> None:
+    def study(self, deck: str, practice: bool = False, topic: str | None = None) -> None:
         from quiz.tui.screens.study import StudyScreen
 
-        self.push_screen(StudyScreen(deck, practice=practice))
+        self.push_screen(StudyScreen(deck, practice=practice, topic=topic))
 
     def get_system_commands(self, screen):
         """The command palette: namespaced titles, as Posting does, all in the interface language.

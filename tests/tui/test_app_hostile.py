@@ -17,8 +17,8 @@ from quiz.tui.screens.home import HomeScreen
 from quiz.tui.screens.stats import StatsScreen
 from quiz.tui.screens.study import StudyScreen
 from quiz.tui.screens.summary import SummaryScreen
-from quiz.tui.widgets.action_bar import ActionButton
-from quiz.tui.widgets.choice_list import ChoiceList
+from quiz.tui.widgets.buttons import ButtonRow
+from quiz.tui.widgets.options import Options
 
 TITLE = "[@click=app.quit]Hostile[/] [b]deck"
 
@@ -84,15 +84,16 @@ async def test_hostile_deck_through_every_screen(make_app, db_path):
             text = assert_safe(app)
             assert question.prompt in text
             if question.kind == "mcq":
-                for row in list(screen.query_one(ChoiceList).rows):
-                    assert row.text in screen_text(app)
-                    await pilot.click(row)
+                options = screen.query_one(Options)
+                for index, choice in enumerate(question.choices):
+                    assert choice in screen_text(app)
+                    await pilot.click(options, offset=options.offset_of(index))
                     text = assert_safe(app)
                     assert screen.phase == "answered"
                     assert f"Answer: {question.answer_text}" in text
                     await pilot.press("u")
                     assert screen.phase == "asking"
-                await pilot.click(screen.query_one(ChoiceList).rows[question.answer[0]])
+                await pilot.click(options, offset=options.offset_of(question.answer[0]))
             else:
                 await pilot.press(*"[/] [b]x", "enter")
                 text = assert_safe(app)
@@ -117,15 +118,15 @@ async def test_hostile_deck_through_every_screen(make_app, db_path):
         for _ in range(3):
             question = screen.shown.question
             assert question.kind == "flashcard" and question.prompt in assert_safe(app)
-            (reveal,) = [b for b in screen.query(ActionButton) if b.display]
-            await pilot.click(reveal)
+            actions = screen.query_one("#actions", ButtonRow)
+            assert [action for *_, action in actions.spans] == ["reveal"]
+            await pilot.click(actions, offset=actions.offset_of("reveal"))
             text = assert_safe(app)
             assert f"Answer: {question.answer_text}" in text
             if question.explanation:
                 assert question.explanation in text
             await click_the_markup(pilot, clicked)
-            grade = [b for b in screen.query(ActionButton) if b.display and b.action == "grade(3)"]
-            await pilot.click(grade[0])
+            await pilot.click(actions, offset=actions.offset_of("grade(3)"))
             if not isinstance(app.screen, StudyScreen) or screen.shown is None:
                 break
         await pilot.press("escape")

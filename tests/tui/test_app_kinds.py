@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from tui_helpers import first_question, only_kinds, query, review_count, screen_text
 
-from quiz.tui.widgets.action_bar import ActionButton
-from quiz.tui.widgets.choice_list import ChoiceList
+from quiz.tui.widgets.buttons import ButtonRow
+from quiz.tui.widgets.options import Options
 
 
 def last_review(db) -> tuple:
@@ -23,13 +23,15 @@ async def choose(pilot, screen, index: int, how: str) -> None:
     if how == "key":
         await pilot.press(str(index + 1))
     else:
-        await pilot.click(screen.query_one(ChoiceList).rows[index])
+        options = screen.query_one(Options)
+        await pilot.click(options, offset=options.offset_of(index))
     await pilot.pause()
 
 
 async def click_action(pilot, screen, action: str) -> None:
-    (button,) = [b for b in screen.query(ActionButton) if b.display and b.action == action]
-    await pilot.click(button)
+    row = screen.query_one("#actions", ButtonRow)
+    assert row.display and [a for _, _, a in row.spans].count(action) == 1, row.spans
+    await pilot.click(row, offset=row.offset_of(action))
     await pilot.pause()
 
 
@@ -68,15 +70,19 @@ async def test_single_choice_right_then_wrong(make_app, db_path, kind, how):
         for count, right in enumerate((True, False), 1):  # a right answer's item comes back (a learning step)
             question = screen.shown.question
             assert question.kind == kind
-            assert [row.text for row in screen.query_one(ChoiceList).rows] == question.choices
+            options = screen.query_one(Options)
+            assert options.choices == question.choices
+            text = screen_text(app)
+            assert all(f"{n}  {choice}" in text for n, choice in enumerate(question.choices, 1))
             pick = question.answer[0] if right else next(i for i in range(len(question.choices))
                                                          if i not in question.answer)
             assert review_count(db_path) == count - 1
             await choose(pilot, screen, pick, how)
             assert_answered(screen, db_path, kind, right, count)
-            rows = screen.query_one(ChoiceList).rows
-            assert rows[question.answer[0]].has_class("-key")
-            assert rows[pick].has_class("-wrong") is (not right)
+            assert options.state(question.answer[0]) == "key" and options.mark(question.answer[0]) == "✔"
+            assert (options.state(pick) == "wrong") is (not right)
+            assert f"✔ {question.answer[0] + 1}  " in screen_text(app)
+            assert (f"✘ {pick + 1}  " in screen_text(app)) is (not right)
             await go_on(pilot, screen, how)
             assert review_count(db_path) == count
 
@@ -105,7 +111,7 @@ async def test_multi_select_right_only_with_exactly_the_keys(make_app, db_path, 
         question = screen.shown.question
         assert question.kind == "multi_select"
         keys, other = question.answer, next(i for i in range(len(question.choices)) if i not in question.answer)
-        choices = screen.query_one("#choices", ChoiceList)
+        choices = screen.query_one("#choices", Options)
         await choose(pilot, screen, other, how)  # toggled on, then off again: not an answer
         await choose(pilot, screen, other, how)
         assert screen.phase == "asking" and choices.selected() == [] and review_count(db_path) == 0
@@ -139,7 +145,7 @@ async def test_typed_right_then_wrong(make_app, db_path, kind):
             question = screen.shown.question
             assert question.kind == kind and question.answer_text == "2002"
             typed = screen.query_one("#typed")
-            assert typed.display and typed.value == "" and not typed.disabled
+            assert typed.display and typed.value == "" and typed.can_focus
             if how == "click":
                 screen.set_focus(None)
                 await pilot.click(typed)
@@ -152,7 +158,7 @@ async def test_typed_right_then_wrong(make_app, db_path, kind):
             await pilot.press(*typed_text, "enter")
             assert_answered(screen, db_path, kind, typed_text == "2002", count)
             assert last_review(db_path)[3] == typed_text
-            assert typed.disabled
+            assert not typed.can_focus and not typed.has_focus  # the keys are the screen's again
             await go_on(pilot, screen, how)
 
 
@@ -180,7 +186,7 @@ async def test_flashcard_reveal_then_grade_with_intervals(make_app, db_path, how
         for grade in (1, 3):
             question = screen.shown.question
             assert question.kind == "flashcard"
-            assert not screen.query_one("#flash-answer").display
+            assert not screen.query_one("#feedback").display
             assert f"Answer: {question.answer_text}" not in screen_text(app)
             if how == "key":
                 await pilot.press("space")
@@ -190,7 +196,7 @@ async def test_flashcard_reveal_then_grade_with_intervals(make_app, db_path, how
             text = screen_text(app)
             assert f"Answer: {question.answer_text}" in text
             # Every grade shows the interval it leads to, as Anki does.
-            labels = [str(b.render()) for b in screen.query(ActionButton) if b.display]
+            labels = screen.query_one("#actions", ButtonRow).labels()
             assert [label.split("\n")[0].split()[1] for label in labels] == ["Again", "Hard", "Good", "Easy"]
             assert all(label.split("\n")[1].startswith(("in ", "tomorrow")) for label in labels)
             assert review_count(db_path) == (0 if grade == 1 else 1)

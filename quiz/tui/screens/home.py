@@ -99,6 +99,7 @@ class HomeScreen(QuizScreen):
                          summary.deck))
         fill(table, columns, rows)
         note.update("" if self.summaries else t("home.empty"))
+        self.call_after_refresh(self.app.settle_memory)  # the decks are on screen
         if self.summaries:
             table.move_cursor(row=min(max(selected, 0), len(self.summaries) - 1))
             if self.is_current:  # focusing a widget of a covered screen would steal the keys

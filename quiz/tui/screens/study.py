@@ -7,24 +7,29 @@ the next question never shows before its predecessor is safe on disk.
 
 from __future__ import annotations
 
-from difflib import SequenceMatcher
-
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Footer, Header, Input, ProgressBar, Static
+from textual.widgets import Input, Static
 
 from quiz.i18n import format_date, interval
 from quiz.questions.question import CHOICE_KINDS, TYPED_KINDS
 from quiz.tui.literal import clean, literal
 from quiz.tui.screens.base import QuizScreen
-from quiz.tui.widgets.action_bar import ActionBar
-from quiz.tui.widgets.choice_list import ChoiceList
+from quiz.tui.widgets.buttons import Button, ButtonRow
+from quiz.tui.widgets.options import Options
 
 ASKING, REVEALED, ANSWERED = "asking", "revealed", "answered"
+BAR = 20  # cells of the progress bar
+GRADE_STYLES = {1: "bold on $error 40%", 2: "bold on $warning 40%", 3: "bold on $success 40%",
+                4: "bold on $primary 40%"}
+PRIMARY = "bold $foreground on $primary"
+# The key line at the bottom, where a footer would be: (key, binding id for its words, action).
+KEY_LINE = (("u", "study.undo", "undo"), ("s", "study.suspend", "suspend"), ("esc", "study.end", "end"),
+            ("?", "app.help", "app.help"), ("^p", "app.palette", "app.command_palette"))
 
 
 class SessionReady(Message):
@@ -36,15 +41,19 @@ class SessionReady(Message):
 
 
 class StudyScreen(QuizScreen):
+    """Speed matters here (issue 4: a key to the next frame within 16 ms): few widgets, none mounted,
+    removed or restyled per question, no Header or Footer (the Footer rebuilds at every focus change,
+    and leaks: textual#6666). Each change ends with lay_out_now() so the layout happens in
+    the frame that follows the key, not one 60 Hz tick later."""
+
     CSS_PATH = "study.tcss"
-    FOOTER_HIDDEN = frozenset({"app.settings"})  # 80 columns hold the study keys, in both languages
+    AUTO_FOCUS = None  # only the answer line takes the focus, and only for typed kinds
     BINDINGS = [
         *[Binding(str(n), f"number({n})", str(n), show=False, id=f"study.choose{n}") for n in range(1, 10)],
         Binding("t", "true_false(1)", "True", show=False, id="study.true"),
         Binding("f", "true_false(2)", "False", show=False, id="study.false"),
         # Enter, Space and g do different things as the question goes on: the hint line and the
-        # buttons under the question say which. The footer keeps the same keys throughout, so it
-        # is not rebuilt at every answer (that costs a few milliseconds a key).
+        # buttons under the question say which.
         Binding("enter", "submit", "Submit / next", show=False, id="study.submit"),
         Binding("space", "space", "Reveal / next", show=False, id="study.space"),
         Binding("g", "guess", "Guess", show=False, id="study.guess"),
@@ -56,40 +65,49 @@ class StudyScreen(QuizScreen):
         Binding("pagedown", "scroll(1)", "Scroll down", show=False, id="study.page_down"),
     ]
 
-    def __init__(self, deck: str, limit: int | None = None, practice: bool = False):
+    def __init__(self, deck: str, limit: int | None = None, practice: bool = False, topic: str | None = None):
         super().__init__()
         self.deck = deck
         self.limit = limit
         self.practice = practice
+        self.topic = topic
         self.session = None
         self.shown = None
         self.outcome = None
         self.phase = ASKING
+        self.title_text = ""
         self.started = 0.0  # when the question appeared (app.ticks() seconds)
         self.intervals: dict = {}  # a revealed flashcard's grade -> timedelta
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        with Horizontal(id="study-top"):
-            yield Static(id="progress-label")
-            yield ProgressBar(id="progress", show_eta=False, show_percentage=False)
+        yield Static(id="study-top", markup=False)
         body = VerticalScroll(id="study-body")
         body.can_focus = False  # a click on the question must not take the focus from the answer line
         with body:
-            yield Static(id="prompt")
-            yield ChoiceList([], id="choices")
+            yield Static(id="prompt", markup=False)
+            yield Options(id="choices")
             yield Input(id="typed")
-            yield Static(id="flash-answer")
-            yield Static(id="feedback")
-            yield ActionBar(id="actions")
-        yield Static(id="study-hint", classes="hint")
-        yield Footer(compact=True)
+            yield Static(id="feedback", markup=False)
+            yield ButtonRow(id="actions")
+        yield Static(id="study-hint", classes="hint", markup=False)
+        yield ButtonRow(id="study-keys", pad=0, gap=2, center=False, hover="underline")
 
     # -- starting ------------------------------------------------------------------------------
     def on_mount(self) -> None:
-        self.query_one("#prompt", Static).update(self.app.t("app.loading"))
-        for widget in ("#typed", "#flash-answer", "#feedback", "#actions"):
-            self.query_one(widget).display = False
+        self.top = self.query_one("#study-top", Static)
+        self.body = self.query_one("#study-body", VerticalScroll)
+        self.prompt = self.query_one("#prompt", Static)
+        self.choices = self.query_one("#choices", Options)
+        self.typed = self.query_one("#typed", Input)
+        self.feedback = self.query_one("#feedback", Static)
+        self.actions = self.query_one("#actions", ButtonRow)
+        self.hint = self.query_one("#study-hint", Static)
+        self.keys = self.query_one("#study-keys", ButtonRow)
+        for widget in (self.choices, self.typed, self.feedback, self.actions):
+            widget.display = False
+        self.typed.placeholder = self.app.t("study.type_answer")
+        self.show_keys()
+        self.update_progress()  # "Opening your decks…" until the session is ready
         self.start_session()
 
     @work(thread=True, exclusive=True, group="study", exit_on_error=False)
@@ -103,7 +121,8 @@ class StudyScreen(QuizScreen):
             try:
                 library = app.opened_library()
                 name = library.resolve(self.deck)
-                session = library.session(name, lang=app.lang, limit=self.limit, cram=self.practice)
+                session = library.session(name, lang=app.lang, limit=self.limit, cram=self.practice,
+                                          topic=self.topic)
                 first = session.next()
             except (UnknownDeck, DeckError, StoreError, OSError, ValueError) as error:
                 self.post_message(SessionReady(None, None, error=str(error)))
@@ -113,18 +132,18 @@ class StudyScreen(QuizScreen):
     def on_session_ready(self, message: SessionReady) -> None:
         if message.error:
             self.app.notify(message.error, severity="error", timeout=20, markup=False)
-            self.app.pop_screen()
+            self.app.go_home()
             return
         self.session = message.session
         self.show_title()
         self.show(message.first)
+        self.call_after_refresh(self.app.settle_memory)  # the first question is on screen
 
     def show_title(self) -> None:
-        """The deck's title in the header (which shows it as plain text)."""
         title = self.session.deck.title
         if isinstance(title, dict):
             title = title.get(self.app.lang) or title.get("en") or next(iter(title.values()), "")
-        self.sub_title = clean(title or self.session.deck.name)
+        self.title_text = clean(title or self.session.deck.name)
 
     # -- rendering -----------------------------------------------------------------------------
     def show(self, shown) -> None:
@@ -134,42 +153,63 @@ class StudyScreen(QuizScreen):
             return
         self.shown, self.outcome, self.phase, self.intervals = shown, None, ASKING, {}
         question = shown.question
-        self.query_one("#prompt", Static).update(literal(question.prompt))
-        choices = self.query_one("#choices", ChoiceList)
-        choices.set_choices(question.choices if question.kind in CHOICE_KINDS else [],
-                            question.kind == "multi_select")
-        choices.display = question.kind in CHOICE_KINDS
-        typed = self.query_one("#typed", Input)
+        self.prompt.update(literal(question.prompt))
+        choice = question.kind in CHOICE_KINDS
+        if choice:
+            self.choices.set_choices(question.choices, question.kind == "multi_select")
+        self.choices.display = choice
+        typed = self.typed
         typed.display = question.kind in TYPED_KINDS
-        typed.value, typed.disabled = "", False
-        typed.placeholder = self.app.t("study.type_answer")
         if typed.display:
+            typed.value = ""
+            typed.can_focus = True
             typed.focus()
-        else:
+        elif self.focused is not None:
             self.set_focus(None)
-        self.query_one("#flash-answer", Static).display = False
-        self.query_one("#feedback", Static).display = False
+        self.feedback.display = False
         self.started = self.app.ticks()
+        self.update_progress()
         self.update_state()
-        self.query_one("#study-body", VerticalScroll).scroll_home(animate=False)
+        if self.body.scroll_offset:  # (scrolling to where it is still costs a refresh)
+            self.body.scroll_home(animate=False)
+        self.lay_out_now()
+
+    def lay_out_now(self) -> None:
+        """Lay out in the frame that follows this key, not one 60 Hz tick later: the widgets' own
+        layout requests reach the screen only after it has painted a frame without them. No repaint
+        of the screen itself: only what moved or changed is drawn again."""
+        self.refresh(repaint=False, layout=True)
+
+    def set_line(self, widget: Static, content: Content | str) -> None:
+        """Update a one-line widget only if its text changed, without a layout (its size is fixed)."""
+        key = (content.plain, tuple(content.spans)) if isinstance(content, Content) else content  # (== ignores styles)
+        if getattr(widget, "_shown_line", None) != key:
+            widget._shown_line = key
+            widget.update(content, layout=False)
 
     def update_state(self) -> None:
-        """Everything that follows the phase: progress, hint and actions."""
-        self.update_progress()
+        """Everything that follows the phase: hint and actions. (The progress line changes with the
+        question only: one widget less to draw again after an answer.)"""
         self.update_hint()
         self.update_actions()
 
     def update_progress(self) -> None:
+        t = self.app.t
         if self.session is None:
+            self.set_line(self.top, t("app.loading"))
             return
-        answered = self.session.position
-        total = max(self.session.total, answered + (1 if self.shown and self.phase != ANSWERED else 0), 1)
-        number = answered if self.phase == ANSWERED else min(answered + 1, total)
-        label = self.app.t("study.question", n=number, total=total)
+        answered = self.session.position  # before the question on screen
+        if self.phase == ANSWERED:
+            answered -= 1
+        total = max(self.session.total, answered + (1 if self.shown else 0), 1)
+        number = min(answered + 1, total)
+        done = min(BAR, round(BAR * answered / total))
+        parts = [(t("study.question", n=number, total=total), "$foreground 60%"), "  ",
+                 ("━" * done, "$primary"), ("━" * (BAR - done), "$foreground 15%"), "  ",
+                 (self.title_text, "bold")]
         if self.practice:
-            label += " · " + self.app.t("study.practice")
-        self.query_one("#progress-label", Static).update(label)
-        self.query_one("#progress", ProgressBar).update(total=total, progress=answered)
+            parts += [" · ", (t("study.practice"), "italic $foreground 60%")]
+        self.set_line(self.top, Content.assemble(*parts))
 
     def update_hint(self) -> None:
         kind = self.shown.question.kind if self.shown else ""
@@ -184,25 +224,33 @@ class StudyScreen(QuizScreen):
             hint = ""
         else:
             hint = self.app.t(key.get(kind, "study.choose_hint"))
-        self.query_one("#study-hint", Static).update(hint)
+        self.set_line(self.hint, hint)
 
     def update_actions(self) -> None:
         t, kind = self.app.t, self.shown.question.kind if self.shown else ""
-        actions: list[tuple[str, Content | str, str]] = []
+        buttons: list[Button] = []
         if self.phase == ANSWERED:
-            actions.append(("next", t("study.next") + "  ⏎", "-primary"))
+            buttons.append(Button("next", (t("study.next") + "  ⏎",), PRIMARY))
         elif self.phase == REVEALED:
             for rating in (1, 2, 3, 4):
                 when = self.intervals.get(rating)
-                label = f"{rating}  {t(f'grade.{rating}')}"
+                lines = (f"{rating}  {t(f'grade.{rating}')}",)
                 if when is not None:
-                    label += "\n" + interval(when.total_seconds(), self.app.lang)
-                actions.append((f"grade({rating})", label, f"-grade -grade{rating}"))
+                    lines += (interval(when.total_seconds(), self.app.lang),)
+                buttons.append(Button(f"grade({rating})", lines, GRADE_STYLES[rating]))
         elif kind == "multi_select":
-            actions.append(("submit", t("study.submit") + "  ⏎", "-primary"))
+            buttons.append(Button("submit", (t("study.submit") + "  ⏎",), PRIMARY))
         elif kind == "flashcard":
-            actions.append(("reveal", t("study.show_answer") + "  ␣", "-primary"))
-        self.query_one("#actions", ActionBar).set_actions(actions)
+            buttons.append(Button("reveal", (t("study.show_answer") + "  ␣",), PRIMARY))
+        if buttons != self.actions.buttons:
+            self.actions.set_buttons(buttons)
+        self.actions.display = bool(buttons)
+
+    def show_keys(self) -> None:
+        """The keys line: what a footer would say, in the interface language, clickable."""
+        t = self.app.t
+        self.keys.set_buttons([Button(action, (Content.assemble((key, "bold $accent"), " ", t(f"bind.{binding}")),))
+                               for key, binding, action in KEY_LINE])
 
     def refresh_language(self) -> None:
         """The interface language changed: redraw what the screen says, and an unanswered question."""
@@ -211,13 +259,13 @@ class StudyScreen(QuizScreen):
             self.show_title()
             if redrawn is not None and self.phase == ASKING:
                 self.show(redrawn)  # the unanswered question, now in the new language
-        self.query_one("#typed", Input).placeholder = self.app.t("study.type_answer")
-        if self.shown is None and self.session is None:
-            self.query_one("#prompt", Static).update(self.app.t("app.loading"))
+        self.typed.placeholder = self.app.t("study.type_answer")
         if self.phase == ANSWERED and self.outcome is not None:
             self.show_feedback()
         elif self.phase == REVEALED:
             self.show_flashcard_answer()
+        self.show_keys()
+        self.update_progress()
         self.update_state()
 
     def elapsed_ms(self) -> int:
@@ -238,13 +286,15 @@ class StudyScreen(QuizScreen):
         self.phase = ANSWERED
         picked = list(response) if isinstance(response, list) else []
         if question.kind in CHOICE_KINDS:
-            self.query_one("#choices", ChoiceList).show_result(question.answer, picked)
-        typed = self.query_one("#typed", Input)
-        if typed.display:
-            typed.disabled = True
-        self.set_focus(None)
+            self.choices.show_result(question.answer, picked)
+        # The answer line keeps what was typed but takes no more keys: Enter, Space, u, g and s are
+        # the screen's again. (Not `disabled`: that restyles it, a frame's worth of time.)
+        self.typed.can_focus = False
+        if self.focused is not None:
+            self.set_focus(None)
         self.show_feedback()
         self.update_state()
+        self.lay_out_now()
 
     def grade(self, rating: int) -> None:
         if self.session is None or self.shown is None or self.phase != REVEALED:
@@ -268,11 +318,16 @@ class StudyScreen(QuizScreen):
         elif outcome.next_due and not outcome.practice:
             seconds = (outcome.next_due - self.app.now()).total_seconds()
             parts.append(Content.styled(t("study.next_due", when=interval(seconds, self.app.lang)), "dim"))
-        feedback = self.query_one("#feedback", Static)
-        feedback.update(Content("\n").join(parts))
-        feedback.update_classes({"-right": outcome.correct, "-wrong": not outcome.correct})
+        self.show_panel(Content("\n").join(parts), "-right" if outcome.correct else "-wrong")
+
+    def show_panel(self, content: Content, kind: str) -> None:
+        """The panel under the question: feedback (-right, -wrong) or a flashcard's answer (-reveal)."""
+        feedback = self.feedback
+        feedback.update(content)
+        if not feedback.has_class(kind):
+            feedback.set_classes(kind)
         feedback.display = True
-        self.call_after_refresh(self.bring_into_view, feedback)
+        self.call_after_refresh(self.bring_into_view)
 
     def explanation_lines(self, explanation: str, sources: list[dict]) -> list[Content]:
         lines = [literal(explanation)] if explanation else []
@@ -289,21 +344,21 @@ class StudyScreen(QuizScreen):
         self.intervals = self.session.intervals(self.shown)
         self.show_flashcard_answer()
         self.update_state()
+        self.lay_out_now()
 
     def show_flashcard_answer(self) -> None:
         question, t = self.shown.question, self.app.t
         parts = [Content.assemble((t("study.answer") + " ", "bold"), literal(question.answer_text))]
         parts += self.explanation_lines(question.explanation, question.sources)
-        answer = self.query_one("#flash-answer", Static)
-        answer.update(Content("\n").join(parts))
-        answer.display = True
-        self.call_after_refresh(self.bring_into_view, answer)
+        self.show_panel(Content("\n").join(parts), "-reveal")
 
-    def bring_into_view(self, widget) -> None:
-        """Scroll as little as shows `widget` with the actions under it (its top, if it is too tall)."""
-        body = self.query_one("#study-body", VerticalScroll)
-        body.scroll_to_widget(self.query_one("#actions"), animate=False)
-        body.scroll_to_widget(widget, animate=False, top=widget.outer_size.height > body.size.height)
+    def bring_into_view(self) -> None:
+        """Scroll as little as shows the panel with the actions under it (its top, if it is too tall)."""
+        if self.body.max_scroll_y == 0 or not self.feedback.display:
+            return
+        self.body.scroll_to_widget(self.actions, animate=False)
+        self.body.scroll_to_widget(self.feedback, animate=False,
+                                   top=self.feedback.outer_size.height > self.body.size.height)
 
     def next_question(self) -> None:
         self.show(self.session.next())
@@ -314,7 +369,7 @@ class StudyScreen(QuizScreen):
         summary = self.session.summary() if self.session else None
         if summary is None or summary.answered == 0:
             self.app.notify(self.app.t("study.empty"), markup=False)
-            self.app.pop_screen()
+            self.app.go_home()
             return
         self.app.switch_screen(SummaryScreen(summary))
 
@@ -327,15 +382,17 @@ class StudyScreen(QuizScreen):
             self.grade(number)
         elif self.phase == ASKING and kind in CHOICE_KINDS and number <= len(self.shown.question.choices):
             if kind == "multi_select":
-                self.query_one("#choices", ChoiceList).toggle(number - 1)
+                self.choices.toggle(number - 1)
             else:
                 self.answer([number - 1])
 
-    def on_choice_list_picked(self, message: ChoiceList.Picked) -> None:
+    def on_options_picked(self, message: Options.Picked) -> None:
         self.action_number(message.index + 1)
 
-    def on_action_bar_pressed(self, message: ActionBar.Pressed) -> None:
-        if message.action in ("next", "submit"):
+    async def on_button_row_pressed(self, message: ButtonRow.Pressed) -> None:
+        if message.row is self.keys:
+            await self.run_action(message.action)
+        elif message.action in ("next", "submit"):
             self.action_submit()
         elif message.action == "reveal":
             self.reveal()
@@ -343,11 +400,10 @@ class StudyScreen(QuizScreen):
             self.grade(int(message.action[6:-1]))
 
     def action_scroll(self, direction: int) -> None:
-        body = self.query_one("#study-body", VerticalScroll)
         if direction > 0:
-            body.scroll_page_down(animate=False)
+            self.body.scroll_page_down(animate=False)
         else:
-            body.scroll_page_up(animate=False)
+            self.body.scroll_page_up(animate=False)
 
     def action_true_false(self, number: int) -> None:
         if self.shown is not None and self.shown.question.kind == "true_false":
@@ -359,7 +415,7 @@ class StudyScreen(QuizScreen):
         elif self.phase == ASKING and self.shown is not None:
             kind = self.shown.question.kind
             if kind == "multi_select":
-                self.answer(self.query_one("#choices", ChoiceList).selected())
+                self.answer(self.choices.selected())
             elif kind == "flashcard":
                 self.reveal()
 
@@ -367,6 +423,8 @@ class StudyScreen(QuizScreen):
         event.stop()
         if self.phase == ASKING and event.value.strip():
             self.answer(event.value)
+        elif self.phase == ANSWERED:  # the answer line kept the focus somehow: Enter still goes on
+            self.next_question()
 
     def action_space(self) -> None:
         if self.phase == ANSWERED:
@@ -392,6 +450,7 @@ class StudyScreen(QuizScreen):
             self.outcome = outcome
             self.show_feedback()
             self.update_state()
+            self.lay_out_now()
             self.app.notify(self.app.t("study.guess_marked"), markup=False)
 
     def action_suspend(self) -> None:
@@ -404,13 +463,15 @@ class StudyScreen(QuizScreen):
 
     def action_end(self) -> None:
         if self.session is None:
-            self.app.pop_screen()
+            self.app.go_home()
         else:
             self.finish()
 
 
 def typo_diff(typed: str, expected: str) -> list[Content]:
     """`typed → expected`, the characters that differ underlined: the typo, shown."""
+    from difflib import SequenceMatcher  # only when there is a typo: not at start-up
+
     typed, expected = clean(typed), clean(expected)
     mine, theirs = [], []
     for op, a1, a2, b1, b2 in SequenceMatcher(None, typed, expected, autojunk=False).get_opcodes():

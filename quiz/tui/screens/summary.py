@@ -54,4 +54,4 @@ class SummaryScreen(QuizScreen):
              [([Text(label, style="bold"), Text(value)], None) for label, value in rows])
 
     def action_home(self) -> None:
-        self.app.pop_screen()
+        self.app.go_home()
