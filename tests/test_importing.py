@@ -210,6 +210,30 @@ def test_a_failed_import_leaves_the_database_as_it_was(library, tmp_path, monkey
     library.session("chemistry").next()  # the library still works
 
 
+@pytest.mark.parametrize("name", ["chemistry-modern.apkg", "chemistry-notes.txt"])
+def test_progress_goes_forward_to_the_end_and_a_cancel_changes_nothing(library, name):
+    seen = []
+    report = import_deck(library, ANKI / name, dry_run=True, progress=lambda *step: seen.append(step))
+    dones = [done for done, _, _ in seen]
+    assert dones == sorted(dones) and seen[-1] == (importing.PROGRESS_TOTAL, importing.PROGRESS_TOTAL, "done")
+    assert {stage for _, _, stage in seen} >= {"read", "store", "commit", "done"}
+    assert all(total == importing.PROGRESS_TOTAL for _, total, _ in seen)
+    assert report.notes == 38 and report.questions == report.questions_added > report.cards == 71
+    assert len(report.sample) == importing.SAMPLE_CARDS and all(front and back for front, back in report.sample)
+
+    before = dump(library)
+    for stop_at in ("read", "store", "reviews", "commit"):
+        def cancel(done, total, stage, stop_at=stop_at):
+            if stage == stop_at:
+                raise importing.ImportCancelled
+        with pytest.raises(importing.ImportCancelled):
+            import_deck(library, ANKI / name, progress=cancel)
+        assert dump(library) == before, stop_at
+    assert not media_folder(library, "chemistry").exists()
+    done = import_deck(library, ANKI / name, progress=lambda *step: None)
+    assert done.added == 71 and dump(library) != before
+
+
 def test_a_deck_quiz_ships_is_not_overwritten(tmp_path):
     with Library.open(tmp_path / "quiz.db", config=StudyConfig(), clock=Clock()) as lib:
         before = dump(lib)

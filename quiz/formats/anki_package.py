@@ -710,7 +710,7 @@ def _label(guid: str) -> str:
 
 
 def _build_cards(collection: _Collection, media: _MediaIndex, file: str, member: str,
-                 notes_log: _Notes, limits: Limits) -> tuple[list[Card], dict[int, str]]:
+                 notes_log: _Notes, limits: Limits, progress=None) -> tuple[list[Card], dict[int, str]]:
     cards: list[Card] = []
     ids: dict[int, str] = {}  # Anki card id -> Card.id
     seen: set[str] = set()
@@ -720,7 +720,10 @@ def _build_cards(collection: _Collection, media: _MediaIndex, file: str, member:
     convert = _Converter(media)
     shown = convert.shown
     note_id = None
-    for cid, nid, did, ord_, queue in collection.cards:
+    total = len(collection.cards)
+    for number, (cid, nid, did, ord_, queue) in enumerate(collection.cards):
+        if progress is not None and number % 2000 == 0:
+            progress(number, total)
         if nid != note_id:  # cards come in note order: a note's fields are split once
             note_id = nid
             note = collection.notes.get(nid)
@@ -838,14 +841,15 @@ def _extract_media(package: Package, media: _MediaIndex, version: int, media_dir
 
 # -- the reader ---------------------------------------------------------------------------------
 def read_anki_package(path: str | Path, media_dir: str | Path | None = None, *, deck_id: str | None = None,
-                      limits: Limits = DEFAULT_LIMITS) -> Deck:
+                      limits: Limits = DEFAULT_LIMITS, progress: Callable[[int, int], None] | None = None) -> Deck:
     """Read an .apkg or .colpkg into a Deck, with its review log and (if media_dir is given) its media.
 
     Cards carry their Anki deck (`deck_path`), tags, note type and suspension; `deck.reviews` is
     the review log of the cards read; `deck.media_files` maps each media name cards show to the
     file written into media_dir (files of the same name there are replaced; pass a staging
     folder to keep an import all-or-nothing). Without media_dir nothing is written anywhere but
-    a temporary copy of the collection, removed before returning. Raises DeckError.
+    a temporary copy of the collection, removed before returning. `progress(done, total)` is called
+    as the cards are built (what it raises stops the reading). Raises DeckError.
     """
     file = str(path)
     path = Path(path)
@@ -859,7 +863,7 @@ def read_anki_package(path: str | Path, media_dir: str | Path | None = None, *, 
         raise DeckError([Problem(file, 0, "", one_line(f"cannot read: {getattr(error, 'strerror', None) or error}"))]) \
             from None
     try:
-        return _read(package, path, file, media_dir, deck_id, limits)
+        return _read(package, path, file, media_dir, deck_id, limits, progress)
     except _Refused as refused:
         raise DeckError([Problem(file, 0, refused.where, refused.message)]) from None
     except (sqlite3.Error, OSError) as error:
@@ -873,7 +877,7 @@ def read_anki_package(path: str | Path, media_dir: str | Path | None = None, *, 
         package.close()
 
 
-def _read(package: Package, path: Path, file: str, media_dir, deck_id, limits: Limits) -> Deck:
+def _read(package: Package, path: Path, file: str, media_dir, deck_id, limits: Limits, progress) -> Deck:
     version = package.version()
     member = _COLLECTIONS[version]
     if member not in package.members:
@@ -893,7 +897,7 @@ def _read(package: Package, path: Path, file: str, media_dir, deck_id, limits: L
     media = _MediaIndex(_media_list(package, version))
     notes_log = _Notes(file)
     with bulk_allocation():
-        cards, ids = _build_cards(collection, media, file, member, notes_log, limits)
+        cards, ids = _build_cards(collection, media, file, member, notes_log, limits, progress)
         reviews = _reviews(collection, ids)
     if not cards:
         raise _Refused("", "no cards found" + (f" ({notes_log.lines[0]})" if notes_log.lines else ""))

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from quiz.formats.problems import DeckError, Problem
@@ -31,20 +32,23 @@ def detect_format(path: str | Path) -> str | None:
 
 
 def read_deck_file(path: str | Path, *, format: str | None = None, media_dir: str | Path | None = None,
-                   deck_id: str | None = None, **options) -> Deck:
+                   deck_id: str | None = None, progress: Callable[[int, int], None] | None = None,
+                   **options) -> Deck:
     """Read any deck file quiz imports. `options` go to the reader (separator=, term_sep=, limits=, ...).
 
+    `progress(done, total)` is called now and then while an Anki package or a text file is read
+    (cards of a package, bytes of a text file); what it raises stops the reading.
     Raises DeckError, also for a file of no known kind.
     """
     kind = format or detect_format(path)
     if kind == "anki":
         from quiz.formats.anki_package import read_anki_package
 
-        return read_anki_package(path, media_dir, deck_id=deck_id, **options)
+        return read_anki_package(path, media_dir, deck_id=deck_id, progress=progress, **options)
     if kind == "text":
         from quiz.formats.text_deck import read_text_deck
 
-        return read_text_deck(path, deck_id=deck_id, **options)
+        return read_text_deck(path, deck_id=deck_id, progress=progress, **options)
     if kind == "quizlet":
         from quiz.formats.text_deck import read_quizlet
 

@@ -23,6 +23,11 @@ One import is one SQLite transaction:
 Any failure rolls the transaction back: the database is exactly as it was. The staged media are
 moved into `<data folder>/media/<deck>/` only after the commit. A dry run does the same work and
 rolls it back, so its report is what the import would do.
+
+`progress(done, total, stage)` (optional) follows the work: `total` is PROGRESS_TOTAL, `stage` one
+of "read", "store", "reviews", "commit", "done". It is called from the importing thread; an
+exception it raises before the commit (a cancel button's) aborts the import, rolled back like any
+failure; it is called once after the commit, with done == total and stage "done".
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ import os
 import shutil
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,6 +52,16 @@ if TYPE_CHECKING:
     from quiz.study.scheduler import Scheduling
 
 MAX_REVIEW_MS = 3_600_000  # as the engine caps an answer's time
+PROGRESS_TOTAL = 1000
+SAMPLE_CARDS = 5  # cards shown in a report's sample (the app's preview)
+# Where each stage starts, of PROGRESS_TOTAL: reading the file is most of a small import's time.
+_STAGE_START = {"read": 0, "store": 400, "reviews": 800, "commit": 950, "done": PROGRESS_TOTAL}
+
+Progress = Callable[[int, int, str], None]
+
+
+class ImportCancelled(Exception):
+    """Raised by a progress callback to stop an import before its commit: nothing is changed."""
 
 
 @dataclass(slots=True)
@@ -58,6 +74,7 @@ class ImportReport:
     deck: str = ""
     cards: int = 0  # cards in the file
     facts: int = 0  # facts in the file (a YAML fact deck)
+    notes: int = 0  # Anki notes the cards come from (a card without a guid is its own note, reversed or not)
     added: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -68,6 +85,12 @@ class ImportReport:
     suspended: int = 0  # cards newly suspended (suspended in the file)
     unsuspended: int = 0  # cards no longer suspended in the file, unsuspended
     media: int = 0  # media files the deck's cards show
+    questions: int = 0  # the deck's questions after the import (not retired)
+    questions_added: int = 0
+    questions_updated: int = 0  # wording or answer changed: progress kept
+    questions_unchanged: int = 0
+    questions_retired: int = 0
+    sample: list[tuple[str, str]] = field(default_factory=list)  # the first cards' (front, back), as text
     warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
 
@@ -116,11 +139,12 @@ def media_folder(library: Library, deck: str) -> Path:
 
 
 def import_deck(library: Library, path: str | os.PathLike, *, deck_name: str | None = None, dry_run: bool = False,
-                format: str | None = None, **options) -> ImportReport:
-    """Import one deck file into the library. Raises DeckError (a bad file, a name that is taken)
-    and sqlite3.Error; either way the database is left as it was.
+                format: str | None = None, progress: Progress | None = None, **options) -> ImportReport:
+    """Import one deck file into the library. Raises DeckError (a bad file, a name that is taken),
+    sqlite3.Error, and whatever `progress` raises (ImportCancelled); the database is then left as it was.
 
     `deck_name` names the deck (slugged into a deck id); by default the file's deck or file name.
+    `progress(done, total, stage)` follows the work (see the module doc).
     `options` go to the reader (separator=, term_sep=, card_sep=, limits=, ...).
     """
     from quiz.formats.anki_notes import slug
@@ -130,6 +154,7 @@ def import_deck(library: Library, path: str | os.PathLike, *, deck_name: str | N
     kind = format or detect_format(path) or "unknown"
     report = ImportReport(path=str(path), format=kind, dry_run=dry_run)
     staging: Path | None = None
+    tick = _ticker(progress)
     try:
         if kind == "anki" and not dry_run:
             root = media_root(library)
@@ -140,28 +165,61 @@ def import_deck(library: Library, path: str | os.PathLike, *, deck_name: str | N
                 raise DeckError([Problem(str(path), 0, "", f"cannot write media into {root}: "
                                                            f"{error.strerror or error}")]) from None
         deck_id = slug(deck_name) if deck_name else None
-        deck = read_deck_file(path, format=format, media_dir=staging, deck_id=deck_id, **options)
+        tick("read", 0, 1)
+        reading = (lambda done, total: tick("read", done, total)) if progress is not None else None
+        deck = read_deck_file(path, format=format, media_dir=staging, deck_id=deck_id, progress=reading, **options)
         if deck_id and deck.id != deck_id:  # a YAML deck names itself
             deck.id = deck_id
         report.deck = deck.id
         report.warnings = list(deck.warnings)
         report.media = len({name for card in deck.cards for name in card.media})
-        _import(library, deck, path, report, dry_run)
+        report.notes = _notes(deck)
+        lang = _lang(deck)
+        report.sample = [(card.front.get(lang), card.back.get(lang)) for card in deck.cards[:SAMPLE_CARDS]]
+        _import(library, deck, path, report, dry_run, tick)
         if staging is not None and not dry_run:
             _place_media(deck, staging, media_folder(library, deck.id), report)
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
+    if progress is not None:
+        progress(PROGRESS_TOTAL, PROGRESS_TOTAL, "done")
     return report
 
 
-def _import(library: Library, deck: Deck, path: Path, report: ImportReport, dry_run: bool) -> None:
-    from quiz.formats.yaml_export import deck_to_yaml
+def _ticker(progress: Progress | None) -> Callable[[str, int, int], None]:
+    """tick(stage, done, total): `done` of `total` through a stage, as overall progress."""
+    if progress is None:
+        return lambda stage, done, total: None
+    stages = list(_STAGE_START)
+
+    def tick(stage: str, done: int, total: int) -> None:
+        start = _STAGE_START[stage]
+        end = _STAGE_START[stages[stages.index(stage) + 1]] if stage != "done" else start
+        progress(start + (end - start) * min(done, total) // max(total, 1), PROGRESS_TOTAL, stage)
+    return tick
+
+
+def _lang(deck: Deck) -> str:
+    return deck.languages[0] if deck.languages else "en"
+
+
+def _notes(deck: Deck) -> int:
+    """The notes the cards come from: one per guid; a card without one is its own (the first card of
+    a reversed pair, ord 0, counts it)."""
+    guids = {card.guid for card in deck.cards if card.guid}
+    return len(guids) + sum(1 for card in deck.cards if not card.guid and card.ord == 0)
+
+
+def _import(library: Library, deck: Deck, path: Path, report: ImportReport, dry_run: bool,
+            tick: Callable[[str, int, int], None]) -> None:
     from quiz.store.database import transaction
-    from quiz.store.decks import load_model, source_hash, stored_deck
+    from quiz.store.decks import deck_source, load_model, source_hash, stored_deck
 
     conn = library.db.conn
-    source = deck_to_yaml(deck)
+    tick("store", 0, 1)
+    # The parsed deck goes to the store as its JSON model: no YAML written here and parsed again there.
+    source = deck_source(deck)
     entries = {**{("card", c.id): c for c in deck.cards}, **{("fact", f.id): f for f in deck.facts}}
     report.cards, report.facts = len(deck.cards), len(deck.facts)
     try:
@@ -190,11 +248,18 @@ def _import(library: Library, deck: Deck, path: Path, report: ImportReport, dry_
                     else:
                         report.unchanged += 1
                 report.retired = sum(1 for key in old if key not in entries)
-            library.add_source(source, origin="imported", path=str(path))
+            sync = library.add_deck(deck, origin="imported", path=str(path))
             stored = stored_deck(conn, deck.id)
-            _import_reviews(conn, library.scheduling(stored), stored.key, deck, report)
+            report.questions_added, report.questions_updated = sync.added, sync.changed + sync.restored
+            report.questions_retired = sync.retired
+            report.questions = conn.execute("SELECT count(*) FROM items WHERE deck = ? AND status != 'retired'",
+                                            (stored.key,)).fetchone()[0]
+            report.questions_unchanged = report.questions - report.questions_added - report.questions_updated
+            tick("reviews", 0, 1)
+            _import_reviews(conn, library.scheduling(stored), stored.key, deck, report, tick)
             if not same_text:
                 _suspensions(conn, stored.key, deck, old, report)
+            tick("commit", 0, 1)  # the last moment a cancel takes effect
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -207,7 +272,7 @@ def _import(library: Library, deck: Deck, path: Path, report: ImportReport, dry_
 
 
 def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: int, deck: Deck,
-                    report: ImportReport) -> None:
+                    report: ImportReport, tick: Callable[[str, int, int], None]) -> None:
     """Append the Anki review log to the flashcard items and replay each changed item's log."""
     from quiz.store import reviews as log
     from quiz.store.items import read_schedule, write_schedule
@@ -245,8 +310,18 @@ def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: 
         added[item].append(log.Review(at=at, item=item, deck=deck_key, kind="flashcard", lang=lang, type=0,
                                       rating=entry.ease, correct=entry.ease > 1, answer=None,
                                       ms=max(0, min(int(entry.duration), MAX_REVIEW_MS))))
-    for item, new in added.items():
-        merged = sorted([(review, False) for review in log.entries(conn, item)] + [(review, True) for review in new],
+    # Each item's log so far, in one pass: the log has no index on items, so asking item by item
+    # would scan it once per item (minutes for a large package).
+    logged: dict[int, list[log.Review]] = defaultdict(list)
+    if added:
+        for row in conn.execute("SELECT at, item, deck, kind, lang, type, rating, correct, answer, ms FROM reviews "
+                                "WHERE deck = ? ORDER BY at", (deck_key,)):
+            if row[1] in added:
+                logged[row[1]].append(log.Review(*row[:7], bool(row[7]), *row[8:]))
+    for done, (item, new) in enumerate(added.items()):
+        if done % 500 == 0:
+            tick("reviews", done, len(added))
+        merged = sorted([(review, False) for review in logged.get(item, ())] + [(review, True) for review in new],
                         key=lambda pair: pair[0].at)
         before = read_schedule(conn, item)
         schedule = type(before)()
@@ -268,20 +343,30 @@ def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: 
 def _suspensions(conn: sqlite3.Connection, deck_key: int, deck: Deck, old: dict, report: ImportReport) -> None:
     """Follow the file's suspensions as they change: a card suspended in the file is suspended when it
     arrives or becomes suspended; one no longer suspended there is unsuspended (unless a leech)."""
+    wanted: dict[str, bool] = {}  # item anchor -> suspended, for the cards whose suspension changed
     for card in deck.cards:
         before = old.get(("card", card.id))
         was = before.suspended if before is not None else False
-        if card.suspended == was:
-            continue
-        anchor = f"card:{card.id}"
-        if card.suspended:
-            done = conn.execute("UPDATE items SET status = 'suspended' WHERE deck = ? AND anchor = ? "
-                                "AND status = 'active'", (deck_key, anchor)).rowcount
-            report.suspended += done > 0
-        else:
-            done = conn.execute("UPDATE items SET status = 'active' WHERE deck = ? AND anchor = ? "
-                                "AND status = 'suspended' AND leech = 0", (deck_key, anchor)).rowcount
-            report.unsuspended += done > 0
+        if card.suspended != was:
+            wanted[f"card:{card.id}"] = card.suspended
+    if not wanted:
+        return
+    # One pass over the deck's items (anchors are not indexed: a query per card would scan them all).
+    suspend, unsuspend = [], []
+    suspended, unsuspended = set(), set()
+    for key, anchor, status, leech in conn.execute("SELECT id, anchor, status, leech FROM items WHERE deck = ?",
+                                                   (deck_key,)):
+        target = wanted.get(anchor)
+        if target is True and status == "active":
+            suspend.append((key,))
+            suspended.add(anchor)
+        elif target is False and status == "suspended" and not leech:
+            unsuspend.append((key,))
+            unsuspended.add(anchor)
+    conn.executemany("UPDATE items SET status = 'suspended' WHERE id = ?", suspend)
+    conn.executemany("UPDATE items SET status = 'active' WHERE id = ?", unsuspend)
+    report.suspended += len(suspended)
+    report.unsuspended += len(unsuspended)
 
 
 def _place_media(deck: Deck, staging: Path, target: Path, report: ImportReport) -> None:

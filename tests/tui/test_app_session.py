@@ -138,28 +138,3 @@ async def test_an_unknown_deck_is_one_line_and_back_home(make_app):
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
         assert any("no deck named 'no-such-deck'" in note for note in notes(app))
-
-
-async def test_import_adds_a_deck_file_and_explains_a_bad_one(make_app, tmp_path):
-    from quiz.tui.screens.import_deck import ImportScreen
-
-    deck = tmp_path / "extra.yaml"
-    deck.write_text("deck: {id: extra, title: Extra deck}\ncards:\n  - {front: One?, back: Two}\n")
-    app = make_app()
-    async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(pilot, lambda: app.screen.query_one("#decks").row_count == 3)
-        for path, ok in ((tmp_path / "missing.yaml", False), (deck, True)):
-            await pilot.press("i")
-            await settle(pilot, lambda: isinstance(app.screen, ImportScreen))
-            line = app.screen.query_one("#import-path")
-            assert line.has_focus
-            line.value = str(path)
-            await pilot.press("enter")
-            await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
-            if not ok:
-                assert any("missing.yaml" in note for note in notes(app))
-        await settle(pilot, lambda: app.screen.query_one("#decks").row_count == 4)
-        assert "Deck imported: extra" in notes(app)
-        assert app.screen._highlighted() == "extra" and "Extra deck" in screen_text(app)
-        await pilot.press("i", "escape")  # changed one's mind
-        assert isinstance(app.screen, HomeScreen)

@@ -5,23 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static
 
 from quiz.i18n import format_date, ui
 from quiz.tui.literal import clean
 from quiz.tui.screens.base import QuizScreen
 from quiz.tui.widgets.table import fill
-
-
-class DeckImported(Message):
-    def __init__(self, deck: str | None, error: str | None = None):
-        super().__init__()
-        self.deck = deck
-        self.error = error
 
 
 class HomeScreen(QuizScreen):
@@ -127,37 +118,13 @@ class HomeScreen(QuizScreen):
     def action_import(self) -> None:
         from quiz.tui.screens.import_deck import ImportScreen
 
-        def chosen(path: str | None) -> None:
-            if path:
-                self.import_deck(path)
+        def imported(deck: str | None) -> None:
+            self.refresh_decks()
+            names = [summary.deck for summary in self.summaries]
+            if deck in names:
+                self.query_one("#decks", DataTable).move_cursor(row=names.index(deck))
 
-        self.app.push_screen(ImportScreen(), chosen)
-
-    @work(thread=True, exclusive=True, group="import", exit_on_error=False)
-    def import_deck(self, path: str) -> None:
-        from quiz.formats.problems import DeckError
-        from quiz.store.database import StoreError
-
-        app = self.app
-        with app._library_lock:
-            try:
-                report = app.opened_library().add_deck_file(path)
-            except (DeckError, StoreError, OSError) as error:
-                self.post_message(DeckImported(None, str(error)))
-                return
-        self.post_message(DeckImported(report.deck))
-
-    def on_deck_imported(self, message: DeckImported) -> None:
-        if message.error:
-            self.app.notify(message.error, title=self.app.t("import.failed"), severity="error", timeout=20,
-                            markup=False)
-            return
-        self.refresh_decks()
-        self.app.notify(self.app.t("import.done", deck=message.deck), markup=False)
-        table = self.query_one("#decks", DataTable)
-        names = [s.deck for s in self.summaries]
-        if message.deck in names:
-            table.move_cursor(row=names.index(message.deck))
+        self.app.push_screen(ImportScreen(), imported)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value:

@@ -1,0 +1,169 @@
+"""Import speed (issue 5): quiz against Anki's own importer on the same package, side by side in one run.
+
+    pip install anki                       # the `bench` extra: a reference only, never a dependency (AGPL)
+    python bench/bench_import.py           # prints Markdown tables
+    python bench/bench_import.py --notes 20000 --rows 100000 --runs 3
+
+1. A 20,000-note current-format .apkg (zstd, schema V18; built like the real fixture by
+   bench_readers.build_apkg): whole-process `quiz import` into a fresh database against a whole
+   process running Anki's importer (`Collection.import_anki_package`) into a fresh collection; then
+   where quiz's time goes, from the import's own progress stages (in-process).
+2. A TSV of --rows and 4x --rows rows: the streaming reader (iter_text_cards) in rows per second and
+   peak Python memory (tracemalloc), which stays flat as the file grows; a whole Deck
+   (read_text_deck) for contrast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_readers import FIXTURE, build_apkg, drain, peak, write_tsv
+
+ANKI_IMPORT = textwrap.dedent("""
+    import os, sys, tempfile
+    from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+    folder = tempfile.mkdtemp()
+    col = Collection(os.path.join(folder, "collection.anki2"))
+    options = ImportAnkiPackageOptions(with_scheduling=True, with_deck_configs=True)
+    out = col.import_anki_package(ImportAnkiPackageRequest(package_path=sys.argv[1], options=options))
+    col.close()
+    print(len(out.log.new))
+""")
+
+
+def whole(command: list[str], runs: int) -> tuple[float, str]:
+    """Median wall time of `runs` runs of a whole process, and its last output."""
+    times, out = [], ""
+    for _ in range(runs):
+        start = time.perf_counter()
+        done = subprocess.run(command, check=True, capture_output=True, text=True)
+        times.append(time.perf_counter() - start)
+        out = done.stdout.strip()
+    return statistics.median(times), out
+
+
+def stages(path: Path, folder: Path) -> dict[str, float]:
+    """Seconds spent in each stage of one in-process import into a fresh database."""
+    from quiz.study.engine import Library
+    from quiz.study.importing import import_deck
+
+    marks: list[tuple[str, float]] = []
+
+    def progress(done: int, total: int, stage: str) -> None:
+        if not marks or marks[-1][0] != stage:
+            marks.append((stage, time.perf_counter()))
+
+    db = folder / "stages.db"
+    library = Library.open(db, sync_bundled=False)
+    try:
+        start = time.perf_counter()
+        import_deck(library, path, progress=progress)
+        end = time.perf_counter()
+    finally:
+        library.close()
+    spent = {"total": end - start}
+    for (stage, at), (_, after) in zip(marks, [*marks[1:], ("end", end)], strict=True):
+        spent[stage] = spent.get(stage, 0) + after - at
+    return spent
+
+
+def apkg_tables(folder: Path, notes: int, runs: int) -> list[str]:
+    path = build_apkg(folder, notes)
+    quiz = [sys.executable, "-m", "quiz", "--db", str(folder / "quiz.db"), "import", str(path)]
+    rows = []
+
+    def fresh_quiz() -> float:
+        for old in folder.glob("quiz.db*"):
+            old.unlink()
+        seconds, _ = whole(quiz, 1)
+        return seconds
+
+    quiz_times = [fresh_quiz() for _ in range(runs)]
+    reader = [sys.executable, "-c", "import sys; from quiz.formats.anki_package import read_anki_package; "
+                                    f"read_anki_package(sys.argv[1], {str(folder / 'media')!r})", str(path)]
+    reader_time, _ = whole(reader, runs)
+    start_time, _ = whole([sys.executable, "-c", "import quiz.cli, quiz.study.importing"], runs)
+    try:
+        import anki  # noqa: F401
+
+        anki_time, added = whole([sys.executable, "-c", ANKI_IMPORT, str(path)], runs)
+        anki_row = f"| Anki's importer (whole process, fresh collection) | {anki_time * 1000:,.0f} ms | 1.00x |"
+    except ImportError:
+        anki_time, added = 0.0, "?"
+        anki_row = "| Anki's importer | not installed (pip install anki) | |"
+    quiz_time = statistics.median(quiz_times)
+
+    def ratio(seconds: float) -> str:
+        return f"{seconds / anki_time:.2f}x" if anki_time else ""
+
+    rows += [f".apkg (current format, zstd, V18): {notes:,} notes ({added} added by Anki), "
+             f"{path.stat().st_size / 1e6:.1f} MB; median of {runs}", "",
+             "| whole process | time | x Anki |", "|---|---:|---:|", anki_row,
+             f"| `quiz import` (fresh database) | {quiz_time * 1000:,.0f} ms | {ratio(quiz_time)} |",
+             f"| quiz's reader alone (`python -c read_anki_package(...)`) | {reader_time * 1000:,.0f} ms "
+             f"| {ratio(reader_time)} |",
+             f"| of which interpreter start and imports | {start_time * 1000:,.0f} ms | |", ""]
+    spent = stages(path, folder)
+    labels = {"read": "read the package (reader)", "store": "register the deck (store: YAML out, parse, "
+              "questions, items)", "reviews": "review log + FSRS replay", "commit": "commit", "done": "media, done"}
+    rows += ["| `quiz import`, in-process, by stage | time | share |", "|---|---:|---:|"]
+    for stage, label in labels.items():
+        if stage in spent:
+            rows.append(f"| {label} | {spent[stage] * 1000:,.0f} ms | {spent[stage] / spent['total']:.0%} |")
+    rows.append(f"| total | {spent['total'] * 1000:,.0f} ms | |")
+    return rows
+
+
+def tsv_table(folder: Path, rows: int) -> list[str]:
+    from quiz.formats.text_deck import iter_text_cards, iter_text_rows, read_text_deck
+
+    out = ["| TSV read | rows | file | time (best of 3) | rows/s | peak memory |", "|---|---:|---:|---:|---:|---:|"]
+    sizes = (rows, rows * 4)
+    files = {n: write_tsv(folder / f"rows-{n}.tsv", n) for n in sizes}
+    cases = [("iter_text_rows (rows, streamed)", lambda p: drain(iter_text_rows(p)), sizes),
+             ("iter_text_cards (cards, streamed)", lambda p: drain(iter_text_cards(p)), sizes),
+             ("read_text_deck (a whole Deck)", lambda p: len(read_text_deck(p).cards), sizes[:1])]
+    for name, fn, counts in cases:
+        for n in counts:
+            path = files[n]
+            best = float("inf")
+            for _ in range(3):
+                start = time.perf_counter()
+                got = fn(path)
+                best = min(best, time.perf_counter() - start)
+            assert got == n, (name, got, n)
+            memory = peak(lambda fn=fn, path=path: fn(path))
+            out.append(f"| {name} | {n:,} | {path.stat().st_size / 1e6:.1f} MB | {best * 1000:,.0f} ms | "
+                       f"{n / best:,.0f} | {memory / 1e6:.1f} MB |")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--notes", type=int, default=20_000)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3, help="whole-process runs of each (the median is shown)")
+    parser.add_argument("--skip-apkg", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as temp:
+        folder = Path(temp)
+        if not args.skip_apkg:
+            if FIXTURE.exists():
+                print("\n".join(apkg_tables(folder, args.notes, args.runs)))
+            else:
+                print(f"(no {FIXTURE}: the .apkg benchmark needs the shared fixtures)")
+            print()
+        print("\n".join(tsv_table(folder, args.rows)))
+
+
+if __name__ == "__main__":
+    main()
