@@ -297,3 +297,156 @@ def test_cli_stats_json_has_every_figure(library, zone):
     assert "2 answers" in text and "calibration: 1 answers" in text and "true retention" in text
     bad = runner.invoke(main, ["--db", path, "stats", "nope"])
     assert bad.exit_code != 0 and "no deck named 'nope'" in bad.output and "Traceback" not in bad.output
+
+
+@pytest.fixture
+def scans(monkeypatch):
+    """What the ledger redoes: each scan of the closed log (not the open part) and each deck relabelled."""
+    from quiz.stats import ledger
+
+    done: dict[str, list] = {"scans": [], "labels": []}
+    scan, write_labels = ledger.Ledger.scan, ledger._write_labels
+
+    def counted_scan(self, conn, since, until, *args, **options):
+        if until is not None:
+            done["scans"].append((since, options.get("decks"), options.get("sums", True)))
+        return scan(self, conn, since, until, *args, **options)
+
+    def counted_labels(conn, cache, decks):
+        done["labels"].append(list(decks))
+        return write_labels(conn, cache, decks)
+
+    monkeypatch.setattr(ledger.Ledger, "scan", counted_scan)
+    monkeypatch.setattr(ledger, "_write_labels", counted_labels)
+    return done
+
+
+def from_scratch(library, now: int) -> dict:
+    Path(f"{library.path}.stats").unlink()
+    return figures(library, now, days=60)
+
+
+def history(library, now: int) -> None:
+    """Two months of answers on every item of the mini deck, most right, so stabilities pass 21 days."""
+    items = [row[0] for row in library.db.conn.execute("SELECT id FROM items ORDER BY id")]
+    for item in items:
+        for n in range(8):
+            log(library, now - (60 - 7 * n) * DAY + item * 1000, item, 1 if (item + n) % 5 == 0 else 3,
+                kind=0 if n == 0 else 2)
+
+
+def test_a_change_redoes_only_the_part_of_the_ledger_it_affects(library, zone, scans):
+    zone("Asia/Jakarta")
+    now = library.clock()
+    history(library, now)
+    conn = library.db.conn
+    deck = conn.execute("SELECT id FROM decks WHERE name = 'mini'").fetchone()[0]
+    first = figures(library, now, days=60)
+    assert [since for since, _decks, _sums in scans["scans"]] == [0] and scans["labels"] == [[deck]]
+
+    scans["scans"].clear(), scans["labels"].clear()
+    assert figures(library, now, days=60) == first  # nothing changed: nothing redone
+    assert scans == {"scans": [], "labels": []}
+
+    # Desired retention moves only the young/mature split: no scan of the log, and the same figures
+    # as a ledger made from scratch.
+    conn.execute("UPDATE decks SET desired_retention = 0.7 WHERE id = ?", (deck,))
+    split = figures(library, now, days=60)
+    assert scans == {"scans": [], "labels": []}
+    assert split["true_retention"]["all"]["mature"]["reviews"] > first["true_retention"]["all"]["mature"]["reviews"]
+    assert {k: v for k, v in split.items() if k != "true_retention"} == \
+        {k: v for k, v in first.items() if k != "true_retention"}
+    assert from_scratch(library, now) == split
+
+    # New weights: that deck is replayed (the replay only, not the log's sums); the labels stay.
+    figures(library, now, days=60)
+    scans["scans"].clear(), scans["labels"].clear()
+    conn.execute("UPDATE decks SET parameters = ? WHERE id = ?",
+                 (json.dumps([w * 1.05 for w in rs.DEFAULT_PARAMETERS]), deck))
+    weighed = figures(library, now, days=60)
+    assert scans == {"scans": [(0, [deck], False)], "labels": []}
+    assert weighed["calibration"] != split["calibration"] and weighed["topics"] == split["topics"]
+    assert from_scratch(library, now) == weighed
+
+    # The deck's content (a topic renamed): its labels are rewritten, the log is not read again.
+    figures(library, now, days=60)
+    scans["scans"].clear(), scans["labels"].clear()
+    item = conn.execute("SELECT id FROM items WHERE deck = ? ORDER BY id", (deck,)).fetchone()[0]
+    conn.execute("UPDATE items SET topic = ? WHERE id = ?", (json.dumps({"en": "renamed"}), item))
+    conn.execute("UPDATE decks SET source_hash = 'changed' WHERE id = ?", (deck,))
+    relabelled = figures(library, now, days=60)
+    assert scans == {"scans": [], "labels": [[deck]]}
+    assert "renamed" in [t["topic"] for t in relabelled["topics"]]
+    assert relabelled["calibration"] == weighed["calibration"]
+    assert from_scratch(library, now) == relabelled
+
+    # Older history arriving (an import) changes the closed log: every sum is made again.
+    figures(library, now, days=60)
+    scans["scans"].clear(), scans["labels"].clear()
+    log(library, now - 90 * DAY, item, 3, kind=0)
+    imported = figures(library, now, days=120)
+    assert [since for since, _decks, _sums in scans["scans"]] == [0] and scans["labels"] == []
+    assert imported["reviews"] == first["reviews"] + 1
+    Path(f"{library.path}.stats").unlink()
+    assert figures(library, now, days=120) == imported
+
+
+def test_days_closing_extend_the_ledger_to_the_same_figures(library, zone, scans):
+    zone("America/New_York")  # a DST change inside the span
+    now = at(ZoneInfo("America/New_York"), "2026-03-20 12:00")
+    history(library, now)
+    figures(library, now - 12 * DAY, days=60)
+    for later in (now - 11 * DAY, now - 3 * DAY, now):  # the file extended, one span at a time
+        extended = figures(library, later, days=60)
+        assert from_scratch(library, later) == extended
+        figures(library, later, days=60)
+    assert all(since > 0 for since, _decks, _sums in scans["scans"][1:2])
+
+
+def test_the_day_rows_come_in_any_order_within_an_item(library, zone):
+    """Histories are read grouped by item; the replay does not rely on SQLite keeping time order in a group."""
+    from quiz.stats import ledger
+    from quiz.stats.days import StudyDays
+
+    zone("UTC")
+    now = library.clock()
+    history(library, now)
+    days = StudyDays(now - 70 * DAY, now)
+    models, _marks = ledger.deck_models(library.db.conn, 0.9)
+    straight, shuffled = ledger.Ledger(), ledger.Ledger()
+    straight.scan(library.db.conn, 0, now, days, lambda items: {}, models)
+    rows = [(item, times, day_list, codes) for item, times, day_list, codes in _histories(straight, library, days)]
+    deck = next(iter(models))
+    backwards = [(item, ",".join(times.split(",")[::-1]), ",".join(day_list.split(",")[::-1]),
+                  "".join(codes[i:i + 2] for i in range(len(codes) - 2, -1, -2)))
+                 for item, times, day_list, codes in rows]
+    shuffled._replay(deck, backwards, {}, models[deck])
+    assert shuffled.calibration == straight.calibration and shuffled.memory == straight.memory
+
+
+def _histories(led, library, days):
+    """Each item's history as the ledger reads it: times, days and type+rating codes."""
+    conn = library.db.conn
+    out = []
+    for item in sorted(led.memory):
+        rows = conn.execute("SELECT at, type, rating FROM reviews WHERE item = ? AND type != 4 ORDER BY at",
+                            (item,)).fetchall()
+        out.append((item, ",".join(str(at) for at, _, _ in rows), ",".join(str(days.ordinal(at)) for at, _, _ in rows),
+                    "".join(f"{kind}{rating}" for _, kind, rating in rows)))
+    return out
+
+
+def test_a_new_deck_is_labelled_not_replayed(library, zone, scans, tmp_path):
+    zone("UTC")
+    now = library.clock()
+    history(library, now)
+    before = figures(library, now, days=60)
+    scans["scans"].clear(), scans["labels"].clear()
+    other = tmp_path / "other.yaml"
+    other.write_text(Path(library.deck_model("mini").path).read_text().replace("id: mini", "id: other", 1))
+    library.add_deck_file(other)
+    new = library.db.conn.execute("SELECT id FROM decks WHERE name = 'other'").fetchone()[0]
+    after = figures(library, now, days=60)
+    assert scans == {"scans": [], "labels": [[new]]}
+    assert after["reviews"] == before["reviews"] and [d["deck"] for d in after["decks"]] == ["mini", "other"]
+    assert from_scratch(library, now) == after

@@ -48,6 +48,42 @@ def report(library, deck: str | None = None, days: int = CALENDAR_DAYS) -> dict:
                    desired_retention=config.desired_retention)
 
 
+def report_today(library) -> dict:
+    """Today's figures for a Library, from a few key lookups (no ledger): what the stats screen shows first."""
+    config = library.config
+    return today(library.db.conn, library.clock(), config.day_starts_at)
+
+
+def today(conn: sqlite3.Connection, now: int, day_starts_at: int = 4) -> dict:
+    """Today's answers, streak and what is due, over every deck: a range of the log's key and the schedule index.
+
+    The keys are those of compute() (and per deck `reviews_today`, `due`, `due_today`); the same values."""
+    start, tomorrow = day_start(now, day_starts_at), day_start(now, day_starts_at, 1)
+    decks = dict(conn.execute("SELECT id, name FROM decks ORDER BY name").fetchall())
+    answered = {key: (n, right or 0, ms or 0) for key, n, right, ms in conn.execute(
+        "SELECT deck, count(*), sum(correct), sum(ms) FROM reviews WHERE at >= ? AND at < ? GROUP BY deck",
+        (start, tomorrow))}
+    due = {key: (now_due or 0, today_due or 0) for key, now_due, today_due in conn.execute(
+        "SELECT deck, sum(due <= ?), sum(due < ?) FROM items WHERE status = 'active' AND state != 0 GROUP BY deck",
+        (now, tomorrow))}
+    rows = [{"deck": name, "reviews_today": answered.get(key, (0,))[0], "due": due.get(key, (0, 0))[0],
+             "due_today": due.get(key, (0, 0))[1]} for key, name in decks.items()]
+    cells = list(answered.values())
+    return {
+        "reviews_today": sum(c[0] for c in cells), "correct_today": sum(c[1] for c in cells),
+        "time_today_s": round(sum(c[2] for c in cells) / 1000), "streak_days": streak(conn, now, day_starts_at),
+        "due": sum(r["due"] for r in rows), "due_today": sum(r["due_today"] for r in rows), "decks": rows,
+    }
+
+
+def ledger_is_warm(library) -> bool:
+    """Will report() be quick (the ledger current), or replay the log first (seconds on a long history)?"""
+    from quiz.stats.ledger import is_warm
+
+    config = library.config
+    return is_warm(library.db.conn, library.clock(), config.day_starts_at, config.desired_retention)
+
+
 def compute(conn: sqlite3.Connection, now: int, day_starts_at: int = 4, deck: str | None = None, *,
             days: int = CALENDAR_DAYS, desired_retention: float = 0.9) -> dict:
     """Every figure, over every deck or one (by name; KeyError if there is none). Times in unix ms."""
@@ -60,10 +96,9 @@ def compute(conn: sqlite3.Connection, now: int, day_starts_at: int = 4, deck: st
     cache, cutoff, study_days, models = open_ledger(conn, now, day_starts_at, desired_retention)
     only = f" WHERE deck IN ({','.join(map(str, decks))})"
     try:
-        rows = conn.execute("SELECT at, item, deck, type, rating, correct, ms FROM reviews WHERE at >= ? ORDER BY at",
-                            (cutoff,)).fetchall()
         recent = Ledger()
-        recent.fold(rows, study_days, memory_for(cache, {row[1] for row in rows}), models)
+        recent.scan(conn, cutoff, None, study_days, lambda items: memory_for(cache, items), models)
+        recent_retention = recent.split(models)
         # Summed in SQL where the ledger file can (a few hundred rows back), the open part added in Python.
         daily = _add(cache.execute(f"SELECT day, sum(n), sum(correct), sum(ms) FROM days{only} GROUP BY day"),
                      ((day, *v) for (key, day), v in recent.days.items() if key in decks))
@@ -72,7 +107,7 @@ def compute(conn: sqlite3.Connection, now: int, day_starts_at: int = 4, deck: st
         grades = _add(cache.execute(f"SELECT rating, sum(n) FROM grades{only} GROUP BY rating"),
                       ((rating, *v) for (key, rating), v in recent.grades.items() if key in decks))
         retention = _add(cache.execute(f"SELECT day, mature, sum(n), sum(passed) FROM retention{only} GROUP BY 1, 2"),
-                         ((day, mature, *v) for (key, day, mature), v in recent.retention.items() if key in decks),
+                         ((day, mature, *v) for (key, day, mature), v in recent_retention.items() if key in decks),
                          keys=2)
         recent_topics = {key: v for key, v in topic_sums(cache, recent).items() if key[0] in decks}
         topics = {kind: _topics(cache, only, kind, recent_topics, decks) for kind in ("topic", "entity")}

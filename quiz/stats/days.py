@@ -42,6 +42,18 @@ class StudyDays:
             return _local_date(day_start(at_ms, self.day_starts_at)).toordinal()  # outside the span
         return self.ordinals[index]
 
+    def spans(self, since: int, until: int) -> list[tuple[int, int, int]]:
+        """(ordinal, from, to) of each study day in the span, cut to [since, until): times in unix ms."""
+        out = []
+        ends = [*self.starts[1:], day_start(self.starts[-1], self.day_starts_at, 1)]
+        first = max(0, bisect_right(self.starts, since) - 1)
+        for ordinal, start, end in zip(self.ordinals[first:], self.starts[first:], ends[first:], strict=True):
+            if start >= until:
+                break
+            if end > since:
+                out.append((ordinal, max(start, since), min(end, until)))
+        return [span for span in out if span[1] < span[2]]
+
     def start(self, ordinal: int) -> int:
         """The unix ms at which study day `ordinal` starts."""
         index = ordinal - self.ordinals[0]

@@ -62,7 +62,7 @@ async def test_every_tab_shows_its_figures_at_80x24(make_app, db_path):
         text = await show_tab(pilot, screen, "today")
         assert "Answers today" in text and "Streak" in text and "Today" in text and "Calibration" in text
         text = await show_tab(pilot, screen, "calendar")
-        assert f"{stats['reviews']} answers on 4 days" in text and "■" in text and "Mon" in text
+        assert f"{stats['reviews']} answers · days studied: 4" in text and "■" in text and "Mon" in text
         text = await show_tab(pilot, screen, "accuracy")
         assert "Accuracy per week" in text and "Again" in text
         screen.query_one("#tab-accuracy VerticalScroll").scroll_end(animate=False)  # the rest, by scrolling
@@ -80,6 +80,50 @@ async def test_every_tab_shows_its_figures_at_80x24(make_app, db_path):
         text = await show_tab(pilot, screen, "calibration")
         assert "log loss" in text and "o: fit FSRS" in text
         assert stats["calibration"]["reviews"] > 0
+
+
+async def test_todays_figures_show_first_and_say_the_rest_is_being_computed(make_app, db_path, monkeypatch):
+    """Every figure waits on the ledger (seconds when it is cold): Today's are drawn before, from key lookups."""
+    import threading
+    import time
+
+    import quiz.stats
+
+    expected = write_history(db_path)
+    release, entered = threading.Event(), threading.Event()
+    report = quiz.stats.report
+
+    def slow_report(*args, **options):
+        entered.set()
+        release.wait(10)
+        return report(*args, **options)
+
+    monkeypatch.setattr(quiz.stats, "report", slow_report)
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot, lambda: app.library is not None)
+        await pilot.press("s")
+        deadline = time.monotonic() + 5
+        while not (isinstance(app.screen, StatsScreen) and app.screen.today is not None and entered.is_set()):
+            assert time.monotonic() < deadline
+            await pilot.pause(0.02)
+        await pilot.pause()
+        screen = app.screen
+        assert screen.stats is None and screen.warm is False  # no ledger file yet: the long wait is announced
+        text = screen_text(app)
+        assert "whole history" in text and "Answers today" in text and "Streak" in text and "…" in text
+        assert screen.today["due"] == sum(row["due"] for row in screen.today["decks"])
+        release.set()
+        await settle(pilot, lambda: screen.stats is not None)
+        text = screen_text(app)
+        assert "whole history" not in text and "…" not in text
+        assert screen.stats["reviews"] == sum(n for n, _ in expected.values())
+        for key in ("reviews_today", "correct_today", "time_today_s", "streak_days", "due", "due_today"):
+            assert screen.today[key] == screen.stats[key], key
+        await pilot.press("escape")
+        await pilot.press("s")  # the ledger is warm now: the note says so
+        await settle(pilot, lambda: isinstance(app.screen, StatsScreen) and app.screen.stats is not None)
+        assert app.screen.warm is True
 
 
 async def test_both_languages(make_app, db_path):

@@ -3,11 +3,15 @@
 Today's work and the decks; the year's calendar (a heatmap of our own); accuracy per day and per
 week and the grades; the 30-day forecast; items by state and true retention; topics and entities,
 weakest first (w practises the weakest topic); the hardest items; and calibration (o fits FSRS to
-the learner's answers, quiz/optimize.py). The figures load in a worker; the charts module is
-imported only here. Deck text (titles, topics, entity names) is always literal Text.
+the learner's answers, quiz/optimize.py). The figures load in a worker, in two steps: today's
+figures first (a few key lookups, drawn at once), then every figure (the ledger, quiz/stats/ledger.py;
+seconds the first time after an upgrade or a change of weights, which the note says). The charts
+module is imported only here. Deck text (titles, topics, entity names) is always literal Text.
 """
 
 from __future__ import annotations
+
+import threading
 
 from rich.text import Text
 from textual import work
@@ -35,6 +39,13 @@ class StatsLoaded(Message):
         self.error = error
 
 
+class TodayLoaded(Message):
+    def __init__(self, today: dict, warm: bool):
+        super().__init__()
+        self.today = today
+        self.warm = warm
+
+
 class Optimized(Message):
     def __init__(self, lines: list[str], error: str | None = None):
         super().__init__()
@@ -52,8 +63,12 @@ class StatsScreen(QuizScreen):
 
     def __init__(self):
         super().__init__()
-        self.stats: dict | None = None
+        self.stats: dict | None = None  # every figure, once computed
+        self.today: dict | None = None  # today's figures, first
+        self.warm = True
         self.optimizing = False
+        self.drawn: set[str] = set()
+        self.today_drawn = threading.Event()  # set once Today's figures are on screen
 
     def compose(self) -> ComposeResult:
         from quiz.tui.widgets.charts import Heatmap
@@ -104,25 +119,46 @@ class StatsScreen(QuizScreen):
 
     @work(thread=True, exclusive=True, group="stats", exit_on_error=False)
     def load(self) -> None:
-        from quiz.stats import report
+        from quiz.stats import ledger_is_warm, report, report_today
+        from quiz.store.decks import stored_decks
 
         app = self.app
         with app._library_lock:
             if app.library is None:
                 return  # LibraryReady will call load() again
             try:
-                from quiz.store.decks import stored_decks
-
+                titles = {deck.name: deck.title for deck in stored_decks(app.library.db.conn)}
+                today = report_today(app.library)
+                today["titles"] = titles
+            except Exception as error:
+                self.post_message(StatsLoaded(None, str(error)))
+                return
+        self.today_drawn.clear()
+        self.post_message(TodayLoaded(today, True))
+        # Today's figures drawn first: the sums below hold the GIL for a while.
+        self.today_drawn.wait(0.5)
+        with app._library_lock:
+            if app.library is None:
+                return
+            try:
+                if not ledger_is_warm(app.library):  # say that this takes seconds, once
+                    self.post_message(TodayLoaded(today, False))
                 stats = report(app.library, days=CHART_DAYS)
-                stats["titles"] = {deck.name: deck.title for deck in stored_decks(app.library.db.conn)}
+                stats["titles"] = titles
             except Exception as error:
                 self.post_message(StatsLoaded(None, str(error)))
                 return
         self.post_message(StatsLoaded(stats))
 
+    def on_today_loaded(self, message: TodayLoaded) -> None:
+        self.today, self.warm = message.today, message.warm
+        self.call_after_refresh(self.today_drawn.set)
+        if self.stats is None:
+            self.refresh_language()
+
     def on_stats_loaded(self, message: StatsLoaded) -> None:
         if message.error:
-            self.query_one("#stats-note", Static).update(Text(message.error))
+            self._note(Text(message.error))
             return
         self.stats = message.stats
         self.refresh_language()
@@ -183,13 +219,21 @@ class StatsScreen(QuizScreen):
         tabs = self.query_one("#stats-tabs", TabbedContent)
         for name in TABS:
             tabs.get_tab(f"tab-{name}").label = t(f"stats.tab_{name}")
+        self.drawn = set()
         if stats is None:
-            self.query_one("#stats-note", Static).update(t("app.loading"))
+            self._note(t("app.loading") if self.today is None else
+                       t("stats.computing" if self.warm else "stats.computing_first"))
+            if self.today is not None:
+                self._today(self.today)  # the rest when every figure is in
             return
-        self.query_one("#stats-note", Static).update("" if stats["reviews"] else t("stats.no_answers"))
+        self._note("" if stats["reviews"] else t("stats.no_answers"))
         # Only the tab in view is drawn now; the others when they are first shown.
-        self.drawn: set[str] = set()
         self.draw(tabs.active.removeprefix("tab-") or "today")
+
+    def _note(self, text) -> None:
+        note = self.query_one("#stats-note", Static)
+        note.update(text)
+        note.display = bool(text)  # (`:empty` is about children: a Static always matches it)
 
     def draw(self, name: str) -> None:
         if self.stats is None or name in self.drawn:
@@ -210,11 +254,17 @@ class StatsScreen(QuizScreen):
             (t("stats.streak"), t("stats.day" if streak == 1 else "stats.days", n=streak)),
             (t("stats.due"), str(stats["due"])),
             (t("stats.due_today"), str(stats["due_today"])),
-            (t("stats.reviews"), str(stats["reviews"])),
-            (t("stats.correct"), str(stats["correct"])),
-            (t("stats.accuracy"), _percent(stats["accuracy"])),
-            (t("stats.time_total"), t("stats.minutes", n=round(stats["time_spent_s"] / 60))),
         ]
+        if "reviews" in stats:
+            totals += [
+                (t("stats.reviews"), str(stats["reviews"])),
+                (t("stats.correct"), str(stats["correct"])),
+                (t("stats.accuracy"), _percent(stats["accuracy"])),
+                (t("stats.time_total"), t("stats.minutes", n=round(stats["time_spent_s"] / 60))),
+            ]
+        else:  # today's figures first: the totals over the whole log are still being added up
+            totals += [(t(key), "…") for key in ("stats.reviews", "stats.correct", "stats.accuracy",
+                                                 "stats.time_total")]
         fill(self.query_one("#stats-totals", DataTable), [("what", None), ("value", None)],
              [([Text(label, style="bold"), Text(value, justify="right")], None) for label, value in totals])
         titles = stats.get("titles", {})
@@ -223,9 +273,9 @@ class StatsScreen(QuizScreen):
             title = titles.get(row["deck"]) or row["deck"]
             if isinstance(title, dict):
                 title = _name(title, lang, row["deck"])
-            rows.append(([Text(clean(title)), Text(str(row["reviews"]), justify="right"),
-                          Text(_percent(row["accuracy"]), justify="right"), Text(str(row["due"]), justify="right")],
-                         None))
+            reviews, accuracy = (str(row["reviews"]), _percent(row["accuracy"])) if "reviews" in row else ("…", "…")
+            rows.append(([Text(clean(title)), Text(reviews, justify="right"), Text(accuracy, justify="right"),
+                          Text(str(row["due"]), justify="right")], None))
         columns = [(t("home.deck"), None)]
         columns += [(Text(t(key), justify="right"), None) for key in ("stats.reviews", "stats.accuracy", "stats.due")]
         decks = self.query_one("#stats-decks", DataTable)
