@@ -302,6 +302,10 @@ def keypress(args, folder: Path, profile: Path) -> list[str]:
     p99 = pick([s.latency for s in everything], 0.99) * 1000
     lines.append(f"- every key: p50 {p50:.1f} ms (target < {TARGET_P50_MS:g} ms: {verdict(p50 < TARGET_P50_MS)}), "
                  f"p99 {p99:.1f} ms (target < {TARGET_P99_MS:g} ms: {verdict(p99 < TARGET_P99_MS)})")
+    cpu = [getattr(s, "cpu", 0.0) for s in everything]
+    lines.append(f"- the UI thread's CPU time from key to frame (thread_time: what the machine's load does not "
+                 f"inflate, unlike wall time): p50 {statistics.median(cpu) * 1000:.1f} ms, "
+                 f"p90 {pick(cpu, 0.9) * 1000:.1f} ms, p99 {pick(cpu, 0.99) * 1000:.1f} ms")
     lines.append(f"- in process, the first question of the profile took {ms(run.first_question)} from app start")
     lines += ["", "Where a key's time goes (mean ms per key, exclusive; \"other\" is message passing between "
               "widgets, mounting, the event loop):", "",

@@ -78,25 +78,31 @@ def question_on_screen(screen) -> bool:
     if shown is None or getattr(screen, "phase", None) != "asking":
         return False
     question = shown.question
-    prompt = screen.query_one("#prompt")
-    if str(prompt.visual) != question.prompt or not _laid_out(prompt):
+    card = screen.query_one("#card")  # one widget: the prompt, then a line per option
+    if not _laid_out(card) or card.prompt is None or card.prompt.plain != question.prompt:
+        return False
+    drawn = str(card.visual)
+    if question.prompt.split()[0] not in drawn:
         return False
     if question.kind in CHOICE_KINDS:
-        choices = screen.query_one("#choices")  # one widget, a line per option
-        if not _laid_out(choices) or getattr(choices, "choices", None) != question.choices:
+        if getattr(card, "choices", None) != question.choices:
             return False
-        drawn = str(choices.visual)
-        if not all(text in drawn for text in question.choices):
+        if not all(text.split()[0] in drawn for text in question.choices if text.split()):
             return False
     return question.kind not in TYPED_KINDS or _laid_out(screen.query_one("#typed"))
 
 
+def _panel_on_screen(screen) -> bool:
+    card = screen.query_one("#after" if screen.shown.question.kind in TYPED_KINDS else "#card")
+    return card.panel_shown and _laid_out(card) and card.panel.plain.split("\n")[0][:10] in str(card.visual)
+
+
 def feedback_on_screen(screen) -> bool:
-    return getattr(screen, "phase", None) == "answered" and _laid_out(screen.query_one("#feedback"))
+    return getattr(screen, "phase", None) == "answered" and _panel_on_screen(screen)
 
 
 def reveal_on_screen(screen) -> bool:
-    return getattr(screen, "phase", None) == "revealed" and _laid_out(screen.query_one("#feedback"))
+    return getattr(screen, "phase", None) == "revealed" and _panel_on_screen(screen)
 
 
 def next_on_screen(screen) -> bool:
@@ -215,6 +221,7 @@ class Step:
     first_frame: float | None  # key sent -> the first frame after it
     frames: int  # frames painted until the app was idle again
     phases: dict  # exclusive seconds per phase (Phases) from the key to the frame
+    cpu: float = 0.0  # CPU time of the UI thread (Pilot's too) from the key to the frame: what load does not inflate
 
 
 @dataclass
@@ -331,6 +338,8 @@ async def study_with_pilot(db_path: Path, deck: str, answers: int, *, settings_p
         phases.wrap(app, "update_styles", "styles")
         phases.wrap(app.stylesheet, "apply", "styles")
 
+        cpu_hit = [0.0]
+
         async def key(name: str, action: str, kind: str, check) -> None:
             await asyncio.sleep(think)
             frames_before = len(watch.frames)
@@ -338,6 +347,7 @@ async def study_with_pilot(db_path: Path, deck: str, answers: int, *, settings_p
             phases.reset()
 
             def hit(_):
+                cpu_hit[0] = time.thread_time()
                 phases.mark()
                 if profiler is not None:
                     profiler.stop()
@@ -345,13 +355,13 @@ async def study_with_pilot(db_path: Path, deck: str, answers: int, *, settings_p
             watch.on_hit = hit
             if profiler is not None:
                 profiler.start()
-            t0 = time.perf_counter()
+            t0, cpu0 = time.perf_counter(), time.thread_time()
             await pilot.press(name)
             await _wait_for(watch)
             spent = phases.marked or {}
             first = next((t for t in watch.frames[frames_before:] if t >= t0), None)
             result.steps.append(Step(action, kind, watch.hit - t0, None if first is None else first - t0,
-                                     len(watch.frames) - frames_before, spent))
+                                     len(watch.frames) - frames_before, spent, cpu_hit[0] - cpu0))
 
         try:
             while result.questions < answers and app.screen is screen and screen.shown is not None:

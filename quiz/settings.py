@@ -8,7 +8,6 @@ keeps everything else in the file.
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -46,7 +45,9 @@ class Settings:
         from quiz.config import StudyConfig, load_config
 
         try:
-            base = base or load_config(self.path)
+            # No file, no parsing: load_config would say the same after importing tomllib (~10 ms).
+            missing = base is None and self.path is not None and not Path(self.path).exists()
+            base = base or (StudyConfig() if missing else load_config(self.path))
         except Exception:
             base = StudyConfig()
         return replace(base, desired_retention=self.desired_retention, new_per_day=self.new_per_day,
@@ -60,11 +61,17 @@ def _path(path: Path | None) -> Path:
 
 
 def _read(path: Path) -> dict:
-    import tomllib
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return {}
+    if not text.strip():
+        return {}
+    import tomllib  # only when there is a file to parse: ~10 ms of start-up otherwise
 
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
         return {}
 
 
@@ -102,6 +109,8 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
     document = _read(path)
     document.setdefault("interface", {}).update({key: getattr(settings, key) for key in INTERFACE_KEYS})
     document.setdefault("study", {}).update({key: getattr(settings, key) for key in STUDY_KEYS})
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".config-", suffix=".toml")
     with os.fdopen(handle, "w", encoding="utf-8") as out:

@@ -17,8 +17,7 @@ from quiz.tui.screens.home import HomeScreen
 from quiz.tui.screens.stats import StatsScreen
 from quiz.tui.screens.study import StudyScreen
 from quiz.tui.screens.summary import SummaryScreen
-from quiz.tui.widgets.buttons import ButtonRow
-from quiz.tui.widgets.options import Options
+from quiz.tui.widgets.options import Card
 
 TITLE = "[@click=app.quit]Hostile[/] [b]deck"
 
@@ -84,7 +83,7 @@ async def test_hostile_deck_through_every_screen(make_app, db_path):
             text = assert_safe(app)
             assert question.prompt in text
             if question.kind == "mcq":
-                options = screen.query_one(Options)
+                options = screen.query_one("#card", Card)
                 for index, choice in enumerate(question.choices):
                     assert choice in screen_text(app)
                     await pilot.click(options, offset=options.offset_of(index))
@@ -118,15 +117,15 @@ async def test_hostile_deck_through_every_screen(make_app, db_path):
         for _ in range(3):
             question = screen.shown.question
             assert question.kind == "flashcard" and question.prompt in assert_safe(app)
-            actions = screen.query_one("#actions", ButtonRow)
+            actions = screen.query_one("#card", Card)
             assert [action for *_, action in actions.spans] == ["reveal"]
-            await pilot.click(actions, offset=actions.offset_of("reveal"))
+            await pilot.click(actions, offset=actions.offset_of_button("reveal"))
             text = assert_safe(app)
             assert f"Answer: {question.answer_text}" in text
             if question.explanation:
                 assert question.explanation in text
             await click_the_markup(pilot, clicked)
-            await pilot.click(actions, offset=actions.offset_of("grade(3)"))
+            await pilot.click(actions, offset=actions.offset_of_button("grade(3)"))
             if not isinstance(app.screen, StudyScreen) or screen.shown is None:
                 break
         await pilot.press("escape")

@@ -10,8 +10,7 @@ from __future__ import annotations
 import pytest
 from tui_helpers import first_question, only_kinds, query, review_count, screen_text
 
-from quiz.tui.widgets.buttons import ButtonRow
-from quiz.tui.widgets.options import Options
+from quiz.tui.widgets.options import Card
 
 
 def last_review(db) -> tuple:
@@ -23,15 +22,15 @@ async def choose(pilot, screen, index: int, how: str) -> None:
     if how == "key":
         await pilot.press(str(index + 1))
     else:
-        options = screen.query_one(Options)
-        await pilot.click(options, offset=options.offset_of(index))
+        card = screen.query_one("#card", Card)
+        await pilot.click(card, offset=card.offset_of(index))
     await pilot.pause()
 
 
 async def click_action(pilot, screen, action: str) -> None:
-    row = screen.query_one("#actions", ButtonRow)
-    assert row.display and [a for _, _, a in row.spans].count(action) == 1, row.spans
-    await pilot.click(row, offset=row.offset_of(action))
+    card = screen.panel_card()  # the buttons: in the card, or under the answer line for typed kinds
+    assert card.display and [a for _, _, a in card.spans].count(action) == 1, card.spans
+    await pilot.click(card, offset=card.offset_of_button(action))
     await pilot.pause()
 
 
@@ -41,8 +40,8 @@ def assert_answered(screen, db, kind: str, correct: bool, count: int = 1) -> Non
     assert review_count(db) == count  # committed before the next question is even asked for
     logged_kind, _rating, logged_correct, _answer = last_review(db)
     assert (logged_kind, bool(logged_correct)) == (kind, correct)
-    feedback = screen.query_one("#feedback")
-    assert feedback.display and feedback.has_class("-right" if correct else "-wrong")
+    card = screen.panel_card()
+    assert card.display and card.panel_shown and card.panel_kind == ("-right" if correct else "-wrong")
     text = screen_text(screen.app)
     assert ("✔ Right" if correct else "✘ Wrong") in text
     assert f"Answer: {screen.outcome.right_answer}" in text
@@ -70,7 +69,7 @@ async def test_single_choice_right_then_wrong(make_app, db_path, kind, how):
         for count, right in enumerate((True, False), 1):  # a right answer's item comes back (a learning step)
             question = screen.shown.question
             assert question.kind == kind
-            options = screen.query_one(Options)
+            options = screen.query_one("#card", Card)
             assert options.choices == question.choices
             text = screen_text(app)
             assert all(f"{n}  {choice}" in text for n, choice in enumerate(question.choices, 1))
@@ -111,7 +110,7 @@ async def test_multi_select_right_only_with_exactly_the_keys(make_app, db_path, 
         question = screen.shown.question
         assert question.kind == "multi_select"
         keys, other = question.answer, next(i for i in range(len(question.choices)) if i not in question.answer)
-        choices = screen.query_one("#choices", Options)
+        choices = screen.query_one("#card", Card)
         await choose(pilot, screen, other, how)  # toggled on, then off again: not an answer
         await choose(pilot, screen, other, how)
         assert screen.phase == "asking" and choices.selected() == [] and review_count(db_path) == 0
@@ -186,7 +185,7 @@ async def test_flashcard_reveal_then_grade_with_intervals(make_app, db_path, how
         for grade in (1, 3):
             question = screen.shown.question
             assert question.kind == "flashcard"
-            assert not screen.query_one("#feedback").display
+            assert not screen.query_one("#card", Card).panel_shown
             assert f"Answer: {question.answer_text}" not in screen_text(app)
             if how == "key":
                 await pilot.press("space")
@@ -196,7 +195,7 @@ async def test_flashcard_reveal_then_grade_with_intervals(make_app, db_path, how
             text = screen_text(app)
             assert f"Answer: {question.answer_text}" in text
             # Every grade shows the interval it leads to, as Anki does.
-            labels = screen.query_one("#actions", ButtonRow).labels()
+            labels = screen.query_one("#card", Card).labels()
             assert [label.split("\n")[0].split()[1] for label in labels] == ["Again", "Hard", "Good", "Easy"]
             assert all(label.split("\n")[1].startswith(("in ", "tomorrow")) for label in labels)
             assert review_count(db_path) == (0 if grade == 1 else 1)

@@ -6,7 +6,7 @@ from tui_helpers import first_question, only_kinds, query, review_count, screen_
 
 from quiz.tui.screens.home import HomeScreen
 from quiz.tui.screens.summary import SummaryScreen
-from quiz.tui.widgets.options import Options
+from quiz.tui.widgets.options import Card
 
 
 def notes(app) -> list[str]:
@@ -29,10 +29,10 @@ async def test_undo_restores_the_question_and_removes_the_log_row(make_app, db_p
         assert query(db_path, "SELECT state, due, answers FROM items WHERE qid = ?", item) == before
         assert screen.phase == "asking" and screen.shown.item_id == item
         assert screen.shown.question.choices == question.choices  # the same options come back
-        options = screen.query_one(Options)
+        options = screen.query_one("#card", Card)
         assert not any(options.state(i) or options.mark(i) for i in range(len(options.choices)))
         assert "✔" not in screen_text(app)
-        assert not screen.query_one("#feedback").display
+        assert not options.panel_shown and "✘" not in str(options.visual)
         assert "Answer undone." in notes(app)
         assert "Question 1 of" in screen_text(app)
         # Undo after going on brings the answered question back too.

@@ -20,7 +20,7 @@ from quiz.questions.question import CHOICE_KINDS, TYPED_KINDS
 from quiz.tui.literal import clean, literal
 from quiz.tui.screens.base import QuizScreen
 from quiz.tui.widgets.buttons import Button, ButtonRow
-from quiz.tui.widgets.options import Options
+from quiz.tui.widgets.options import Card
 
 ASKING, REVEALED, ANSWERED = "asking", "revealed", "answered"
 BAR = 20  # cells of the progress bar
@@ -43,8 +43,9 @@ class SessionReady(Message):
 class StudyScreen(QuizScreen):
     """Speed matters here (issue 4: a key to the next frame within 16 ms): few widgets, none mounted,
     removed or restyled per question, no Header or Footer (the Footer rebuilds at every focus change,
-    and leaks: textual#6666). Each change ends with lay_out_now() so the layout happens in
-    the frame that follows the key, not one 60 Hz tick later."""
+    and leaks: textual#6666). The question, its options, the feedback and the buttons are one widget
+    (Card) drawn once per key; it keeps the view's height, so most keys need no layout. When one is
+    needed, lay_out_now() makes it happen in the frame that follows the key, not one tick later."""
 
     CSS_PATH = "study.tcss"
     AUTO_FOCUS = None  # only the answer line takes the focus, and only for typed kinds
@@ -84,11 +85,9 @@ class StudyScreen(QuizScreen):
         body = VerticalScroll(id="study-body")
         body.can_focus = False  # a click on the question must not take the focus from the answer line
         with body:
-            yield Static(id="prompt", markup=False)
-            yield Options(id="choices")
+            yield Card(id="card")  # prompt, options, and (but for typed kinds) feedback and buttons
             yield Input(id="typed")
-            yield Static(id="feedback", markup=False)
-            yield ButtonRow(id="actions")
+            yield Card(id="after")  # typed kinds: feedback and buttons, under the answer line
         yield Static(id="study-hint", classes="hint", markup=False)
         yield ButtonRow(id="study-keys", pad=0, gap=2, center=False, hover="underline")
 
@@ -96,14 +95,12 @@ class StudyScreen(QuizScreen):
     def on_mount(self) -> None:
         self.top = self.query_one("#study-top", Static)
         self.body = self.query_one("#study-body", VerticalScroll)
-        self.prompt = self.query_one("#prompt", Static)
-        self.choices = self.query_one("#choices", Options)
+        self.card = self.query_one("#card", Card)
         self.typed = self.query_one("#typed", Input)
-        self.feedback = self.query_one("#feedback", Static)
-        self.actions = self.query_one("#actions", ButtonRow)
+        self.after = self.query_one("#after", Card)
         self.hint = self.query_one("#study-hint", Static)
         self.keys = self.query_one("#study-keys", ButtonRow)
-        for widget in (self.choices, self.typed, self.feedback, self.actions):
+        for widget in (self.typed, self.after):
             widget.display = False
         self.typed.placeholder = self.app.t("study.type_answer")
         self.show_keys()
@@ -137,7 +134,19 @@ class StudyScreen(QuizScreen):
         self.session = message.session
         self.show_title()
         self.show(message.first)
-        self.call_after_refresh(self.app.settle_memory)  # the first question is on screen
+        self.call_after_refresh(self.first_painted)
+
+    def first_painted(self) -> None:
+        """The first question is on screen: while the learner reads it, load what the first answer
+        needs (rapidfuzz, fsrs, the deck's names: ~100 ms that would otherwise land on that key)."""
+        self.app.settle_memory()
+        self.warm_up()
+
+    @work(thread=True, exclusive=True, group="study-warm-up", exit_on_error=False)
+    def warm_up(self) -> None:
+        with self.app._library_lock:  # answer() and grade() take it too: never two threads in the engine
+            if self.session is not None:
+                self.session.warm_up()
 
     def show_title(self) -> None:
         title = self.session.deck.title
@@ -153,26 +162,39 @@ class StudyScreen(QuizScreen):
             return
         self.shown, self.outcome, self.phase, self.intervals = shown, None, ASKING, {}
         question = shown.question
-        self.prompt.update(literal(question.prompt))
-        choice = question.kind in CHOICE_KINDS
-        if choice:
-            self.choices.set_choices(question.choices, question.kind == "multi_select")
-        self.choices.display = choice
+        typed_kind = question.kind in TYPED_KINDS
+        laid_out = self.card.fill == typed_kind or self.typed.display != typed_kind or self.after.display
+        self.card.set_fill(not typed_kind)  # (typed kinds: the answer line follows the prompt)
+        choices = question.choices if question.kind in CHOICE_KINDS else ()
+        self.card.set_question(literal(question.prompt), choices, question.kind == "multi_select")
         typed = self.typed
-        typed.display = question.kind in TYPED_KINDS
-        if typed.display:
+        typed.display = typed_kind
+        if typed_kind:
             typed.value = ""
             typed.can_focus = True
             typed.focus()
         elif self.focused is not None:
             self.set_focus(None)
-        self.feedback.display = False
+        self.after.display = False
+        self.after.set_question(None)
         self.started = self.app.ticks()
         self.update_progress()
         self.update_state()
         if self.body.scroll_offset:  # (scrolling to where it is still costs a refresh)
             self.body.scroll_home(animate=False)
-        self.lay_out_now()
+        self.redraw(laid_out)
+
+    def panel_card(self) -> Card:
+        """Where the feedback and the buttons go: under the answer line for typed kinds."""
+        return self.after if self.shown is not None and self.shown.question.kind in TYPED_KINDS else self.card
+
+    def redraw(self, layout: bool = False) -> None:
+        """Draw the cards once for this key; lay out only if a size or a visibility changed."""
+        layout = self.card.draw() or layout
+        if self.after.display:
+            layout = self.after.draw() or layout
+        if layout:
+            self.lay_out_now()
 
     def lay_out_now(self) -> None:
         """Lay out in the frame that follows this key, not one 60 Hz tick later: the widgets' own
@@ -242,9 +264,9 @@ class StudyScreen(QuizScreen):
             buttons.append(Button("submit", (t("study.submit") + "  ⏎",), PRIMARY))
         elif kind == "flashcard":
             buttons.append(Button("reveal", (t("study.show_answer") + "  ␣",), PRIMARY))
-        if buttons != self.actions.buttons:
-            self.actions.set_buttons(buttons)
-        self.actions.display = bool(buttons)
+        card = self.panel_card()
+        if buttons != card.buttons:
+            card.set_buttons(buttons)
 
     def show_keys(self) -> None:
         """The keys line: what a footer would say, in the interface language, clickable."""
@@ -267,6 +289,8 @@ class StudyScreen(QuizScreen):
         self.show_keys()
         self.update_progress()
         self.update_state()
+        if self.shown is not None:
+            self.redraw()
 
     def elapsed_ms(self) -> int:
         return int((self.app.ticks() - self.started) * 1000)
@@ -282,11 +306,12 @@ class StudyScreen(QuizScreen):
         if self.session is None or self.shown is None or self.phase != ASKING:
             return
         question = self.shown.question
-        self.outcome = self.session.answer(self.shown, response, self.elapsed_ms())
+        with self.app._library_lock:  # (uncontended unless the warm-up is still running)
+            self.outcome = self.session.answer(self.shown, response, self.elapsed_ms())
         self.phase = ANSWERED
         picked = list(response) if isinstance(response, list) else []
         if question.kind in CHOICE_KINDS:
-            self.choices.show_result(question.answer, picked)
+            self.card.show_result(question.answer, picked)
         # The answer line keeps what was typed but takes no more keys: Enter, Space, u, g and s are
         # the screen's again. (Not `disabled`: that restyles it, a frame's worth of time.)
         self.typed.can_focus = False
@@ -294,12 +319,13 @@ class StudyScreen(QuizScreen):
             self.set_focus(None)
         self.show_feedback()
         self.update_state()
-        self.lay_out_now()
+        self.redraw(self.after.display)
 
     def grade(self, rating: int) -> None:
         if self.session is None or self.shown is None or self.phase != REVEALED:
             return
-        self.outcome = self.session.grade(self.shown, rating, self.elapsed_ms())
+        with self.app._library_lock:
+            self.outcome = self.session.grade(self.shown, rating, self.elapsed_ms())
         self.next_question()
 
     def show_feedback(self) -> None:
@@ -321,12 +347,13 @@ class StudyScreen(QuizScreen):
         self.show_panel(Content("\n").join(parts), "-right" if outcome.correct else "-wrong")
 
     def show_panel(self, content: Content, kind: str) -> None:
-        """The panel under the question: feedback (-right, -wrong) or a flashcard's answer (-reveal)."""
-        feedback = self.feedback
-        feedback.update(content)
-        if not feedback.has_class(kind):
-            feedback.set_classes(kind)
-        feedback.display = True
+        """The panel under the question: feedback (-right, -wrong) or a flashcard's answer (-reveal);
+        drawn by the next redraw()."""
+        card = self.panel_card()
+        card.set_panel(content, kind)
+        if card is self.after and not self.after.display:
+            self.after.display = True
+            self.after.forget_drawn()
         self.call_after_refresh(self.bring_into_view)
 
     def explanation_lines(self, explanation: str, sources: list[dict]) -> list[Content]:
@@ -344,7 +371,7 @@ class StudyScreen(QuizScreen):
         self.intervals = self.session.intervals(self.shown)
         self.show_flashcard_answer()
         self.update_state()
-        self.lay_out_now()
+        self.redraw()
 
     def show_flashcard_answer(self) -> None:
         question, t = self.shown.question, self.app.t
@@ -353,12 +380,13 @@ class StudyScreen(QuizScreen):
         self.show_panel(Content("\n").join(parts), "-reveal")
 
     def bring_into_view(self) -> None:
-        """Scroll as little as shows the panel with the actions under it (its top, if it is too tall)."""
-        if self.body.max_scroll_y == 0 or not self.feedback.display:
+        """Scroll as little as shows the panel with the buttons under it (its top, if it is too tall)."""
+        card = self.panel_card()
+        if self.body.max_scroll_y == 0 or not card.panel_shown:
             return
-        self.body.scroll_to_widget(self.actions, animate=False)
-        self.body.scroll_to_widget(self.feedback, animate=False,
-                                   top=self.feedback.outer_size.height > self.body.size.height)
+        region = card.panel_region().translate(card.virtual_region.offset)
+        too_tall = region.height > self.body.scrollable_content_region.height
+        self.body.scroll_to_region(region, animate=False, top=too_tall)
 
     def next_question(self) -> None:
         self.show(self.session.next())
@@ -382,17 +410,18 @@ class StudyScreen(QuizScreen):
             self.grade(number)
         elif self.phase == ASKING and kind in CHOICE_KINDS and number <= len(self.shown.question.choices):
             if kind == "multi_select":
-                self.choices.toggle(number - 1)
+                self.card.toggle(number - 1)
             else:
                 self.answer([number - 1])
 
-    def on_options_picked(self, message: Options.Picked) -> None:
+    def on_card_picked(self, message: Card.Picked) -> None:
         self.action_number(message.index + 1)
 
     async def on_button_row_pressed(self, message: ButtonRow.Pressed) -> None:
-        if message.row is self.keys:
-            await self.run_action(message.action)
-        elif message.action in ("next", "submit"):
+        await self.run_action(message.action)  # the key line
+
+    def on_card_pressed(self, message: Card.Pressed) -> None:
+        if message.action in ("next", "submit"):
             self.action_submit()
         elif message.action == "reveal":
             self.reveal()
@@ -415,7 +444,7 @@ class StudyScreen(QuizScreen):
         elif self.phase == ASKING and self.shown is not None:
             kind = self.shown.question.kind
             if kind == "multi_select":
-                self.answer(self.choices.selected())
+                self.answer(self.card.selected())
             elif kind == "flashcard":
                 self.reveal()
 
@@ -450,7 +479,7 @@ class StudyScreen(QuizScreen):
             self.outcome = outcome
             self.show_feedback()
             self.update_state()
-            self.lay_out_now()
+            self.redraw()
             self.app.notify(self.app.t("study.guess_marked"), markup=False)
 
     def action_suspend(self) -> None:

@@ -51,28 +51,9 @@ class ButtonRow(Static):
         self._draw()
 
     def _draw(self) -> None:
-        if not self.buttons:
-            self.spans = []
-            self.update(Content(""))
-            return
-        height = max(len(button.lines) for button in self.buttons)
-        rows: list[list[Content]] = [[] for _ in range(height)]
-        spans, x = [], 0
-        for index, button in enumerate(self.buttons):
-            lines = [line if isinstance(line, Content) else Content(line) for line in button.lines]
-            width = max(line.cell_length for line in lines) + 2 * self.pad
-            style = self.hover if index == self.hovered and self.hover else button.style
-            for number in range(height):
-                line = lines[number] if number < len(lines) else Content("")
-                left = (width - line.cell_length) // 2 if self.center else self.pad
-                cell = line.pad_left(left).pad_right(width - line.cell_length - left)
-                if x:
-                    rows[number].append(Content(" " * self.gap))
-                rows[number].append(cell.stylize_before(style) if style else cell)
-            spans.append((x, x + width, button.action))
-            x += width + self.gap
-        self.spans = spans
-        self.update(Content("\n").join(Content.assemble(*row) for row in rows))
+        rows, self.spans = draw_buttons(self.buttons, pad=self.pad, gap=self.gap, center=self.center,
+                                        hovered=self.hovered if self.hover else None, hover=self.hover)
+        self.update(Content("\n").join(rows) if rows else Content(""))
 
     def labels(self) -> list[str]:
         """Each button's label as plain text, its lines joined by newlines."""
@@ -110,3 +91,27 @@ class ButtonRow(Static):
         if self.hovered is not None:
             self.hovered = None
             self._draw()
+
+
+def draw_buttons(buttons: list[Button], *, pad: int = 2, gap: int = 1, center: bool = True,
+                 hovered: int | None = None, hover: str = "") -> tuple[list[Content], list[tuple[int, int, str]]]:
+    """The buttons side by side: (one Content per line, [(first column, end column, action)])."""
+    if not buttons:
+        return [], []
+    height = max(len(button.lines) for button in buttons)
+    rows: list[list[Content]] = [[] for _ in range(height)]
+    spans, x = [], 0
+    for index, button in enumerate(buttons):
+        lines = [line if isinstance(line, Content) else Content(line) for line in button.lines]
+        width = max(line.cell_length for line in lines) + 2 * pad
+        style = hover if index == hovered and hover else button.style
+        for number in range(height):
+            line = lines[number] if number < len(lines) else Content("")
+            left = (width - line.cell_length) // 2 if center else pad
+            cell = line.pad_left(left).pad_right(width - line.cell_length - left)
+            if x:
+                rows[number].append(Content(" " * gap))
+            rows[number].append(cell.stylize_before(style) if style else cell)
+        spans.append((x, x + width, button.action))
+        x += width + gap
+    return [Content.assemble(*row) for row in rows], spans

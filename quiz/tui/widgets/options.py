@@ -1,59 +1,104 @@
-"""The options of a choice question: numbered lines of ONE widget, clickable, always literal text.
+"""The question card: prompt, numbered options, the feedback panel and its buttons, as ONE widget.
 
-A widget per option cost a restyle and a layout per row at every question; one Static costs one
-text update. A click finds its option by line (options may wrap onto several lines).
+A key used to change four to six widgets (prompt, options, feedback, buttons), each drawn again,
+each a message round trip to the screen, plus a layout because their heights changed. As one Static
+whose text is built once per state, an answer or the next question redraws one widget; and while
+the card is shorter than the view it keeps the view's height (min-height: 100%), so its size does
+not change and no layout is needed (bench/bench_tui.py). Clicks find their option or button by line
+and column: the card wraps its own lines to its width, so it knows which line is what.
+
+All deck text is literal (quiz.tui.literal), never markup.
 """
 
 from __future__ import annotations
 
 from textual import events
 from textual.content import Content
-from textual.geometry import Offset
+from textual.geometry import Offset, Region
 from textual.message import Message
-from textual.widgets import Static
+from textual.widget import Widget
 
 from quiz.tui.literal import literal
+from quiz.tui.widgets.buttons import Button, draw_buttons
 
 SELECTED, KEY, WRONG, HOVER = "on $primary 30%", "bold on $success 25%", "on $error 25%", "on $boost"
+BUTTON_HOVER = "on $primary-lighten-1"
+PANEL_BARS = {"-right": "$success", "-wrong": "$error", "-reveal": "$primary"}  # the panel's left bar
+BAR = "█ "  # as a thick left border draws it
 
 
-class Options(Static):
-    """Numbered options. Posts Picked(index) on a click; the screen decides what a pick means."""
+class Card(Widget):
+    """Posts Picked(index) when an option is clicked and Pressed(action) when a button is; the
+    screen decides what they mean."""
 
-    DEFAULT_CSS = "Options { height: auto; }"
+    DEFAULT_CSS = "Card { height: auto; text-wrap: nowrap; }"  # (its lines come wrapped)
 
     class Picked(Message):
         def __init__(self, index: int):
             super().__init__()
             self.index = index
 
+    class Pressed(Message):
+        def __init__(self, action: str):
+            super().__init__()
+            self.action = action
+
     def __init__(self, *, id: str | None = None):
-        super().__init__(markup=False, id=id)
+        super().__init__(id=id)
+        self._content = Content("")
+        self._keys: list[tuple] = []  # each drawn line's (text, spans): what changed since the last draw
+        self.prompt: Content | None = None
         self.choices: list[str] = []
         self.multi = False
         self.chosen: set[int] = set()  # select-all: the options toggled on
         self.keys: set[int] | None = None  # after the answer: the right options
         self.picked: set[int] = set()  # after the answer: what the learner picked
-        self.hovered: int | None = None
-        self.lines: list[Content] = []
+        self.hovered: int | None = None  # option under the mouse
+        self.panel: Content | None = None
+        self.panel_kind = ""
+        self.buttons: list[Button] = []
+        self.hovered_button: int | None = None
+        self.spans: list[tuple[int, int, str]] = []  # buttons: (first column, end column, action)
+        self.option_lines: list[tuple[int, int]] = []  # each option's (first line, end line)
+        self.panel_lines = (0, 0)  # the panel's (first line, end line), buttons included
+        self.button_line = -1
+        self.fill = False  # keep at least the view's height (min-height: 100%): see set_fill()
+        self._height = -1  # the height of the last draw
+        self._width = 0
 
-    def set_choices(self, choices: list[str], multi: bool) -> None:
-        self.choices, self.multi = list(choices), multi
+    # -- what the card holds -------------------------------------------------------------------
+    def set_question(self, prompt: Content | None, choices: list[str] = (), multi: bool = False) -> None:
+        """A new question: its prompt and options (none for other kinds); no panel, no buttons.
+        Like every setter here but toggle(), drawn with the next draw(): one draw per key."""
+        self.prompt, self.choices, self.multi = prompt, list(choices), multi
         self.chosen, self.keys, self.picked, self.hovered = set(), None, set(), None
-        self._draw()
+        self.panel, self.buttons, self.hovered_button = None, [], None
 
     def toggle(self, index: int) -> None:
         self.chosen ^= {index}
-        self._draw()
+        self.draw()
 
     def selected(self) -> list[int]:
         return sorted(self.chosen)
 
     def show_result(self, keys: list[int], picked: list[int]) -> None:
-        """Mark the right options, and the learner's wrong picks."""
+        """Mark the right options, and the learner's wrong picks (drawn with the next draw())."""
         self.keys, self.picked, self.hovered = set(keys), set(picked), None
-        self._draw()
 
+    def set_panel(self, content: Content | None, kind: str = "") -> None:
+        """The panel under the question (feedback: -right, -wrong; a flashcard's answer: -reveal);
+        drawn with the next draw()."""
+        self.panel, self.panel_kind = content, kind
+
+    def set_buttons(self, buttons: list[Button]) -> None:
+        """Drawn with the next draw()."""
+        self.buttons, self.hovered_button = buttons, None
+
+    def forget_drawn(self) -> None:
+        """Draw every line at the next draw() (the card was hidden: what it drew last is gone)."""
+        self._keys = []
+
+    # -- reading it (tests, the screen) --------------------------------------------------------
     def mark(self, index: int) -> str:
         """"✔" a right option, "✘" a wrong pick, after the answer; marks keep right and wrong readable
         without colour (NO_COLOR, monochrome terminals)."""
@@ -67,52 +112,198 @@ class Options(Static):
             return "key" if index in self.keys else "wrong" if index in self.picked else ""
         return "selected" if index in self.chosen else ""
 
-    def _draw(self) -> None:
-        lines = []
+    @property
+    def panel_shown(self) -> bool:
+        return self.panel is not None
+
+    def panel_text(self) -> str:
+        return self.panel.plain if self.panel is not None else ""
+
+    def labels(self) -> list[str]:
+        """Each button's label as plain text, its lines joined by newlines."""
+        return ["\n".join(str(line) for line in button.lines) for button in self.buttons]
+
+    def offset_of(self, index: int) -> Offset:
+        """Where to click (relative to the widget) to pick option `index`: on its number."""
+        return Offset(2, self.option_lines[index][0]) + self.styles.gutter.top_left
+
+    def offset_of_button(self, action: str) -> Offset | None:
+        """Where to click (relative to the widget) to press `action`."""
+        for start, _end, name in self.spans:
+            if name == action:
+                return Offset(start + 1, self.button_line) + self.styles.gutter.top_left
+        return None
+
+    def panel_region(self) -> Region:
+        """The panel and its buttons, in lines of the card's content (empty without a panel)."""
+        first, end = self.panel_lines
+        return Region(0, first, max(self._width, 1), end - first)
+
+    # -- drawing -------------------------------------------------------------------------------
+    def width(self) -> int:
+        width = self.content_size.width
+        if width <= 0:  # not laid out yet: the screen's width, less the study body's padding
+            width = max(20, self.app.size.width - 4)
+        return width
+
+    def draw(self) -> bool:
+        """Render what the card holds; True if its height changed (a layout is needed)."""
+        width = self.width()
+        parent = self.parent
+        # Too tall for the view, the card brings a scrollbar that narrows it: wrapping for that width
+        # now saves drawing it all again (and a layout) when the resize comes. (The estimate saves
+        # wrapping a long card twice.)
+        narrow = (isinstance(parent, Widget) and parent.is_scrollable and not parent.show_vertical_scrollbar
+                  and parent.content_size.height > 0)
+        if narrow and self._estimate(width) > parent.content_size.height:
+            width -= parent.styles.scrollbar_size_vertical
+            narrow = False
+        lines = self._lines(width)
+        if narrow and len(lines) > parent.content_size.height:
+            width -= parent.styles.scrollbar_size_vertical
+            lines = self._lines(width)
+        self._width = width
+        # Same height, no layout: a filling card changes height only when it outgrows the view.
+        view = parent.content_size.height if isinstance(parent, Widget) else 0
+        height = max(len(lines), view) if self.fill else len(lines)
+        layout, self._height = height != self._height, height
+        keys = [(line.plain, tuple(line.spans)) for line in lines]
+        self._content = Content("\n").join(lines)
+        if layout or not self._keys or not self.is_mounted:
+            self.refresh(layout=layout)
+        else:  # only the lines that changed are drawn again (and only their rows of the screen)
+            old = self._keys
+            changed = [y for y in range(max(len(old), len(keys)))
+                       if y >= len(old) or y >= len(keys) or old[y] != keys[y]]
+            if changed:
+                self.refresh(*_runs(changed, max(width, self.size.width)))
+        self._keys = keys
+        return layout
+
+    def _estimate(self, width: int) -> int:
+        """At least how many lines the card takes at `width` (without wrapping anything)."""
+        def rows(content: Content, room: int) -> int:
+            return max(1, -(-content.cell_length // max(1, room)))
+
+        count = rows(self.prompt, width) + 1 if self.prompt is not None else 0
+        count += sum(rows(Content(text), width - 5) for text in self.choices)
+        if self.panel is not None:
+            count += 1 + sum(rows(line, width - len(BAR)) for line in self.panel.split("\n"))
+        return count + (3 if self.buttons else 0)
+
+    def _lines(self, width: int) -> list[Content]:
+        """The card's lines, wrapped to `width`; notes where the options and buttons are."""
+        lines: list[Content] = []
+
+        def add(content: Content, indent: int = 0, prefix: Content | None = None) -> None:
+            for line in content.wrap(max(1, width - indent)) or [Content("")]:
+                lines.append(Content.assemble(prefix, line) if prefix is not None else line)
+
+        def gap() -> None:  # one blank line between parts (as collapsed margins would give)
+            if lines and lines[-1].plain:
+                lines.append(Content(""))
+
+        if self.prompt is not None:
+            add(self.prompt.stylize_before("bold"))
+            lines.append(Content(""))
+        self.option_lines = []
         for index, text in enumerate(self.choices):
+            first = len(lines)
             box = ("[x] " if index in self.chosen else "[ ] ") if self.multi else ""
             line = Content.assemble((self.mark(index) or " ") + " ", (f"{index + 1}  ", "bold"), box, literal(text))
             style = {"key": KEY, "wrong": WRONG, "selected": SELECTED}.get(self.state(index), "")
             if not style and index == self.hovered:
                 style = HOVER
-            lines.append(line.stylize_before(style) if style else line)
-        self.lines = lines
-        self.update(Content("\n").join(lines))
+            for wrapped in line.wrap(width) or [Content("")]:
+                lines.append(wrapped.stylize_before(style) if style else wrapped)
+            self.option_lines.append((first, len(lines)))
+        first_panel = len(lines)
+        if self.panel is not None:
+            gap()
+            bar = Content.styled(BAR, PANEL_BARS.get(self.panel_kind, "$primary"))
+            for paragraph in self.panel.split("\n"):
+                add(paragraph, len(BAR), bar)
+        self.button_line, self.spans = -1, []
+        if self.buttons:
+            rows, self.spans = draw_buttons(self.buttons, hovered=self.hovered_button, hover=BUTTON_HOVER)
+            gap()
+            self.button_line = len(lines)
+            lines.extend(rows)
+        self.panel_lines = (first_panel, len(lines))
+        return lines
 
-    def _line_counts(self) -> list[int]:
-        width = self.content_size.width
-        return [len(line.wrap(width)) if width > 0 else 1 for line in self.lines]
+    def render(self) -> Content:
+        return self._content
 
-    def index_at(self, y: int) -> int | None:
-        """The option drawn on line `y` of the content (None below the last)."""
-        top = 0
-        for index, count in enumerate(self._line_counts()):
-            if top <= y < top + count:
+    @property
+    def visual(self) -> Content:
+        """What the card shows (as Static.visual: tests and the bench read it)."""
+        return self._content
+
+    def set_fill(self, fill: bool) -> None:
+        """Whether the card fills the view when shorter than it (then its height seldom changes)."""
+        if fill != self.fill:
+            self.fill = fill
+            self.styles.min_height = "100%" if fill else None
+            self._height = -1
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Once the layout has settled: a scrollbar appearing takes two layouts, and drawing
+        # between them would draw for a width that is gone by the next frame.
+        self.call_after_refresh(self._check_width)
+
+    def _check_width(self) -> None:
+        if self.content_size.width != self._width and self.content_size.width > 0:
+            self.draw()
+
+    # -- the mouse -----------------------------------------------------------------------------
+    def _line_at(self, event: events.MouseEvent) -> Offset | None:
+        return event.get_content_offset(self)
+
+    def _option_at(self, y: int) -> int | None:
+        for index, (first, end) in enumerate(self.option_lines):
+            if first <= y < end:
                 return index
-            top += count
         return None
 
-    def offset_of(self, index: int) -> Offset:
-        """Where to click (relative to the widget) to pick option `index`: on its number."""
-        return Offset(2, sum(self._line_counts()[:index])) + self.styles.gutter.top_left
-
-    def _index_at(self, event: events.MouseEvent) -> int | None:
-        offset = event.get_content_offset(self)
-        return None if offset is None else self.index_at(offset.y)
+    def _button_at(self, offset: Offset) -> int | None:
+        if not self.buttons or not self.button_line <= offset.y < self.panel_lines[1]:
+            return None
+        for index, (start, end, _action) in enumerate(self.spans):
+            if start <= offset.x < end:
+                return index
+        return None
 
     def on_click(self, event: events.Click) -> None:
-        index = self._index_at(event)
-        if index is not None:
+        offset = self._line_at(event)
+        if offset is None:
+            return
+        if (index := self._option_at(offset.y)) is not None:
             event.stop()
             self.post_message(self.Picked(index))
+        elif (button := self._button_at(offset)) is not None:
+            event.stop()
+            self.post_message(self.Pressed(self.spans[button][2]))
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
-        index = self._index_at(event) if self.keys is None else None
-        if index != self.hovered:
-            self.hovered = index
-            self._draw()
+        offset = self._line_at(event)
+        option = self._option_at(offset.y) if offset is not None and self.keys is None else None
+        button = self._button_at(offset) if offset is not None else None
+        if option != self.hovered or button != self.hovered_button:
+            self.hovered, self.hovered_button = option, button
+            self.draw()
 
     def on_leave(self, event: events.Leave) -> None:
-        if self.hovered is not None:
-            self.hovered = None
-            self._draw()
+        if self.hovered is not None or self.hovered_button is not None:
+            self.hovered = self.hovered_button = None
+            self.draw()
+
+
+def _runs(rows: list[int], width: int) -> list[Region]:
+    """Sorted row numbers as regions of consecutive rows."""
+    regions, start = [], rows[0]
+    for previous, row in zip(rows, [*rows[1:], None], strict=True):
+        if row != previous + 1:
+            regions.append(Region(0, start, width, previous - start + 1))
+            start = row
+    return regions
