@@ -31,6 +31,7 @@ KEYS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("help.study", "u / Ctrl+Z", "key.undo", ("study.undo", "study.undo_typing")),
     ("help.study", "g", "key.guess", ("study.guess",)),
     ("help.study", "s", "key.suspend", ("study.suspend",)),
+    ("help.study", "m / Ctrl+O", "key.open_media", ("study.media", "study.media_typing")),
     ("help.study", "Escape", "key.end", ("study.end",)),
     ("help.study", "PgUp / PgDn", "key.scroll", ("study.page_up", "study.page_down")),
     ("help.everywhere", "?", "app.help", ("app.help", "help.close", "help.close2")),

@@ -61,6 +61,8 @@ class StudyScreen(QuizScreen):
         Binding("u", "undo", "Undo", id="study.undo"),
         Binding("ctrl+z", "undo", "Undo", show=False, id="study.undo_typing"),  # works in the answer line too
         Binding("s", "suspend", "Suspend", id="study.suspend"),
+        Binding("m", "open_media", "Open media", show=False, id="study.media"),
+        Binding("ctrl+o", "open_media", "Open media", show=False, id="study.media_typing"),  # in the answer line
         Binding("escape", "end", "End", id="study.end"),
         Binding("pageup", "scroll(-1)", "Scroll up", show=False, id="study.page_up"),
         Binding("pagedown", "scroll(1)", "Scroll down", show=False, id="study.page_down"),
@@ -246,7 +248,17 @@ class StudyScreen(QuizScreen):
             hint = ""
         else:
             hint = self.app.t(key.get(kind, "study.choose_hint"))
+        if self.shown is not None and self.shows_media():
+            media = self.app.t("study.media_hint_typing" if kind in TYPED_KINDS and self.phase == ASKING
+                               else "study.media_hint")
+            hint = f"{hint} · {media}" if hint else media
         self.set_line(self.hint, hint)
+
+    def shows_media(self) -> bool:
+        """Whether the question on screen has a picture or sound placeholder (an Anki card's media)."""
+        from quiz.study.media import shows_media
+
+        return shows_media(self.shown.question)
 
     def update_actions(self) -> None:
         t, kind = self.app.t, self.shown.question.kind if self.shown else ""
@@ -489,6 +501,25 @@ class StudyScreen(QuizScreen):
         self.app.notify(self.app.t("study.suspended"), markup=False)
         if self.phase != ANSWERED:  # after an answer, the feedback stays until the learner goes on
             self.next_question()
+
+    def action_open_media(self) -> None:
+        """Open the question's media files with the system's viewer; say where they are, too (over
+        SSH there is no viewer, but the path is still useful)."""
+        if self.session is None or self.shown is None or not self.shows_media():
+            return
+        from quiz.study.importing import media_folder
+        from quiz.study.media import media_paths
+
+        with self.app._library_lock:
+            library = self.app.opened_library()
+            paths = media_paths(library, self.shown.question)
+            folder = media_folder(library, self.shown.question.deck)
+        if not paths:
+            self.app.notify(self.app.t("study.media_missing", folder=str(folder)), severity="warning", markup=False)
+            return
+        for path in paths:
+            self.app.open_url(path.as_uri())
+            self.app.notify(self.app.t("study.media_opened", path=str(path)), markup=False)
 
     def action_end(self) -> None:
         if self.session is None:
