@@ -22,11 +22,17 @@ def add_picture_deck(db_path, with_file: bool) -> str:
         return str(folder.resolve())
 
 
-async def test_m_opens_the_cards_picture(make_app, db_path, monkeypatch):
-    folder = add_picture_deck(db_path, with_file=True)
+def recording_app(make_app, monkeypatch):
+    """The app on the pictures deck, with the URLs it opens recorded instead of opened."""
     opened: list[str] = []
     app = make_app("pictures")
     monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    return app, opened
+
+
+async def test_m_opens_the_cards_picture(make_app, db_path, monkeypatch):
+    folder = add_picture_deck(db_path, with_file=True)
+    app, opened = recording_app(make_app, monkeypatch)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         screen = await first_question(pilot)
         assert "[image: rust.png]" in screen_text(app)  # the placeholder, literally
@@ -46,9 +52,7 @@ async def test_ctrl_o_opens_it_while_typing_the_answer(make_app, db_path, monkey
         conn.execute("UPDATE items SET status = 'suspended' WHERE qid IN (SELECT qid FROM items "
                      "JOIN decks ON decks.id = items.deck WHERE decks.name = 'pictures' AND kind != 'type_in')")
     conn.close()
-    opened: list[str] = []
-    app = make_app("pictures")
-    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    app, opened = recording_app(make_app, monkeypatch)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         screen = await first_question(pilot)
         assert screen.shown.question.kind == "type_in"
@@ -61,9 +65,7 @@ async def test_ctrl_o_opens_it_while_typing_the_answer(make_app, db_path, monkey
 
 async def test_a_missing_file_says_where_it_was_looked_for(make_app, db_path, monkeypatch):
     folder = add_picture_deck(db_path, with_file=False)
-    opened: list[str] = []
-    app = make_app("pictures")
-    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    app, opened = recording_app(make_app, monkeypatch)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await first_question(pilot)
         await pilot.press("m")

@@ -68,12 +68,7 @@ class ButtonRow(Static):
 
     def _index_at(self, event: events.MouseEvent) -> int | None:
         offset = event.get_content_offset(self)
-        if offset is None:
-            return None
-        for index, (start, end, _action) in enumerate(self.spans):
-            if start <= offset.x < end:
-                return index
-        return None
+        return None if offset is None else button_at_column(self.spans, offset.x)
 
     def on_click(self, event: events.Click) -> None:
         index = self._index_at(event)
@@ -91,6 +86,14 @@ class ButtonRow(Static):
         if self.hovered is not None:
             self.hovered = None
             self._draw()
+
+
+def button_at_column(spans: list[tuple[int, int, str]], x: int) -> int | None:
+    """Which button (index into `spans`, as draw_buttons returns them) column `x` falls on."""
+    for index, (start, end, _action) in enumerate(spans):
+        if start <= x < end:
+            return index
+    return None
 
 
 def draw_buttons(buttons: list[Button], *, pad: int = 2, gap: int = 1, center: bool = True,

@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from quiz.tui.literal import literal
-from quiz.tui.widgets.buttons import Button, draw_buttons
+from quiz.tui.widgets.buttons import Button, button_at_column, draw_buttons
 
 SELECTED, KEY, WRONG, HOVER = "on $primary 30%", "bold on $success 25%", "on $error 25%", "on $boost"
 BUTTON_HOVER = "on $primary-lighten-1"
@@ -269,10 +269,7 @@ class Card(Widget):
     def _button_at(self, offset: Offset) -> int | None:
         if not self.buttons or not self.button_line <= offset.y < self.panel_lines[1]:
             return None
-        for index, (start, end, _action) in enumerate(self.spans):
-            if start <= offset.x < end:
-                return index
-        return None
+        return button_at_column(self.spans, offset.x)
 
     def on_click(self, event: events.Click) -> None:
         offset = self._line_at(event)
