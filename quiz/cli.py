@@ -52,6 +52,30 @@ def _load(deck: str):
         raise QuizError(str(error)) from None
 
 
+def _load_or_stored(ctx: click.Context, deck: str):
+    """A deck file or bundled deck; else a deck in the learner's library (an imported one), if there is
+    a library: a file is never created just to look."""
+    from quiz.bundled import load
+    from quiz.formats.problems import DeckError
+    from quiz.paths import db_path
+
+    try:
+        return load(deck)
+    except DeckError as error:
+        not_found = QuizError(str(error))
+    path, _default = db_path(ctx.obj.get("db") if ctx.obj else None)
+    if not path.is_file():
+        raise not_found
+    from quiz.study.engine import UnknownDeck
+
+    library = _library(ctx)
+    with _store_errors(library):
+        try:
+            return library.deck_model(library.resolve(deck))
+        except (DeckError, UnknownDeck):
+            raise not_found from None
+
+
 @main.command()
 @click.argument("path")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
@@ -92,11 +116,13 @@ def check(path: str, strict: bool) -> None:
 @click.option("--difficulty", type=click.Choice(["mixed", "near", "far"]), default="mixed", show_default=True,
               help="near: options like the answer; far: obviously different.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def generate(deck: str, lang: str, seed: int, kinds: tuple[str, ...], difficulty: str, as_json: bool) -> None:
-    """Print the questions generated from DECK (a bundled deck id or a path)."""
+@click.pass_context
+def generate(ctx: click.Context, deck: str, lang: str, seed: int, kinds: tuple[str, ...], difficulty: str,
+             as_json: bool) -> None:
+    """Print the questions generated from DECK (a bundled deck id, a path, or a deck you imported)."""
     from quiz.questions.generator import generate as generate_questions
 
-    model = _load(deck)
+    model = _load_or_stored(ctx, deck)
     questions = generate_questions(model, lang=lang, seed=seed, kinds=kinds or None, difficulty=difficulty)
     if as_json:
         payload = {"deck": model.id, "lang": lang, "questions": [q.to_dict() for q in questions]}

@@ -6,7 +6,9 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from quiz.cli import main
@@ -128,3 +130,19 @@ def test_core_never_imports_textual_and_help_imports_nothing_heavy():
     )
     done = subprocess.run([sys.executable, "-c", help_imports], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip().splitlines()[-1] == "LOADED="
+
+
+def test_generate_reads_an_imported_deck_from_the_library_without_creating_one(tmp_path):
+    package = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "anki" / "chemistry-modern.apkg"
+    if not package.is_file():
+        pytest.skip("shared fixtures not beside the checkout")
+    db = tmp_path / "q.db"
+    missing = CliRunner().invoke(main, ["--db", str(tmp_path / "none.db"), "generate", "chemistry"])
+    assert missing.exit_code == 1 and "chemistry: no such file or bundled deck" in missing.output
+    assert not (tmp_path / "none.db").exists()  # looking never creates a library
+    assert CliRunner().invoke(main, ["--db", str(db), "import", str(package)]).exit_code == 0
+    result = CliRunner().invoke(main, ["--db", str(db), "generate", "chemistry", "--kind", "mcq", "--json"])
+    assert result.exit_code == 0, result.output
+    questions = json.loads(result.output)["questions"]
+    assert questions and {q["template"] for q in questions} == {"card.mcq"}
+    assert all(len(q["choices"]) == 4 and q["choices"][q["answer"][0]] == q["answer_text"] for q in questions)
