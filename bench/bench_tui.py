@@ -53,8 +53,11 @@ TARGET_P50_MS, TARGET_P99_MS, TARGET_RSS_MIB = 8.0, 16.0, 100.0
 
 # -- child processes -----------------------------------------------------------------------------
 def child_env(home: Path) -> dict:
+    # PYTHONDONTWRITEBYTECODE (set in some shells) would make every run compile quiz's modules again,
+    # while Textual's bytecode, written by pip at install, is read: unfair to quiz, and not what an
+    # installed quiz does (pip compiles it too). The warm-up round writes quiz's bytecode.
     env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("TEXTUAL", "QUIZ_"))}
+           if not key.startswith(("TEXTUAL", "QUIZ_")) and key != "PYTHONDONTWRITEBYTECODE"}
     env.update({
         "XDG_CONFIG_HOME": str(home / "config"), "XDG_DATA_HOME": str(home / "data"),
         "XDG_CACHE_HOME": str(home / "cache"), "QUIZ_CONFIG": str(home / "config" / "none.toml"),
