@@ -85,7 +85,8 @@ def _one_line(text: str, width: int) -> str:
 
 
 class ImportScreen(QuizScreen):
-    """Dismisses with None: the home screen re-reads the decks when it comes back."""
+    """Dismisses with the name of the deck imported (None if nothing was): home re-reads its decks and
+    highlights that one."""
 
     CSS_PATH = "import_deck.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="import.cancel")]
