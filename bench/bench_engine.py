@@ -82,11 +82,13 @@ def upgrade(path: Path) -> None:
 
 
 def copy_db(source: Path, target: Path) -> Path:
-    """A consistent copy through SQLite's backup API: the -wal is read as SQLite reads it, never
-    copied stale beside a newer main file."""
-    for suffix in ("", "-wal", "-shm"):
+    """A consistent copy through SQLite's backup API, the source opened read-only: the -wal is read
+    as SQLite reads it, never copied stale beside a newer main file. Whatever lay beside the target
+    (its -wal/-shm, which SQLite would replay onto the copy, and the scores' ledger) goes first."""
+    for suffix in ("", "-wal", "-shm", ".stats", ".stats-wal", ".stats-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dst = sqlite3.connect(target)
     try:
         src.backup(dst)
     finally:

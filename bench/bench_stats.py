@@ -42,24 +42,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_engine import profile_path
+from bench_engine import copy_db, profile_path
 from synthetic_profile import DAY, NOW
 
 from quiz.stats import compute
 from quiz.study.clock import day_start
-
-
-def copy_db(source: Path, target: Path) -> Path:
-    for suffix in ("", "-wal", "-shm", ".stats", ".stats-wal", ".stats-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-    return target
 
 
 def first_cut(conn, now: int, day_starts_at: int = 4) -> dict:

@@ -44,7 +44,7 @@ sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT))
 
 import tui_probe  # noqa: E402
-from bench_engine import profile_path  # noqa: E402
+from bench_engine import copy_db, profile_path  # noqa: E402
 
 PROBE = str(BENCH / "tui_probe.py")
 TARGET_START = 1.5  # x the minimal app
@@ -136,24 +136,6 @@ def first_frame(mode: str, env: dict, driver: str, folder: Path, quiz_args: list
         text = screen.decode("utf-8", errors="replace")
         result["on_terminal"] = all(word in text for word in words)
     return result
-
-
-def copy_db(source: Path, target: Path) -> Path:
-    """A consistent copy of an SQLite database (WAL included) through SQLite's backup API, which
-    leaves the source alone; no stale -wal/-shm is left beside the target (SQLite would replay
-    another database's WAL onto it: "database disk image is malformed")."""
-    import sqlite3
-
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-    return target
 
 
 def wall(argv: list[str], env: dict) -> float:
