@@ -5,29 +5,9 @@ from __future__ import annotations
 import io
 import re
 
-import pytest
-
 from quiz.config import StudyConfig
 from quiz.study.engine import Library
 from quiz.study.plain import PlainStudy, duration_words, parse
-
-START = 1_750_000_000_000
-
-
-class Clock:
-    def __init__(self):
-        self.ms = START
-
-    def __call__(self):
-        return self.ms
-
-
-@pytest.fixture
-def library(tmp_path, mini_path):
-    lib = Library.open(tmp_path / "quiz.db", config=StudyConfig(), clock=Clock(), sync_bundled=False)
-    lib.add_deck_file(mini_path)
-    yield lib
-    lib.close()
 
 
 class Learner(io.TextIOBase):
@@ -130,8 +110,8 @@ def test_undo_asks_the_last_question_again(library):
     assert library.db.conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
 
 
-def test_flashcards_reveal_on_an_empty_line_then_take_a_grade(tmp_path):
-    lib = Library.open(tmp_path / "f.db", config=StudyConfig(), clock=Clock(), sync_bundled=False)
+def test_flashcards_reveal_on_an_empty_line_then_take_a_grade(tmp_path, clock):
+    lib = Library.open(tmp_path / "f.db", config=StudyConfig(), clock=clock, sync_bundled=False)
     lib.add_source('deck: {id: f, title: F, languages: [en]}\ncards:\n  - {front: "Two plus two, in words?", '
                    'back: "Four, as every schoolchild knows by heart by now"}\n', origin="imported")
     out = io.StringIO()

@@ -4,28 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from quiz.config import StudyConfig
 from quiz.study.clock import day_start
-from quiz.study.engine import Library, UnknownDeck
+from quiz.study.engine import UnknownDeck
 
 DAY = 86_400_000
 NOON = day_start(1_750_000_000_000) + 8 * 3_600_000  # midday of a study day (which starts at 4 am)
 
 
-class Clock:
-    def __init__(self):
-        self.ms = NOON
-
-    def __call__(self):
-        return self.ms
-
-
 @pytest.fixture
-def library(tmp_path, mini_path):
-    lib = Library.open(tmp_path / "quiz.db", config=StudyConfig(), clock=Clock(), sync_bundled=False)
-    lib.add_deck_file(mini_path)
-    yield lib
-    lib.close()
+def start_ms() -> int:
+    return NOON
 
 
 def study(library, answers: int, right_every: int = 2) -> int:

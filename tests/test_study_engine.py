@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from datetime import timedelta
 
 import pytest
 
@@ -13,31 +12,7 @@ from quiz.store.items import read_schedule
 from quiz.store.reviews import entries
 from quiz.study.engine import Library, UnknownDeck
 
-START = 1_750_000_000_000  # a fixed "now", unix ms
-
-
-class Clock:
-    def __init__(self, ms: int = START):
-        self.ms = ms
-
-    def __call__(self) -> int:
-        return self.ms
-
-    def advance(self, **span) -> None:
-        self.ms += int(timedelta(**span).total_seconds() * 1000)
-
-
-@pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
-def library(tmp_path, mini_path, clock):
-    lib = Library.open(tmp_path / "quiz.db", config=StudyConfig(), clock=clock, sync_bundled=False)
-    lib.add_deck_file(mini_path)
-    yield lib
-    lib.close()
+START = 1_750_000_000_000  # the clock fixture's start (tests/conftest.py), unix ms
 
 
 def respond(session, shown, right: bool = True, elapsed_ms: int = 3000):
