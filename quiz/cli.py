@@ -42,16 +42,6 @@ def _run_app(db_path: str | None, **study) -> None:
     QuizApp(db_path=db_path, **study).run()
 
 
-def _load(deck: str):
-    from quiz.bundled import load
-    from quiz.formats.problems import DeckError
-
-    try:
-        return load(deck)
-    except DeckError as error:
-        raise QuizError(str(error)) from None
-
-
 def _load_or_stored(ctx: click.Context, deck: str):
     """A deck file or bundled deck; else a deck in the learner's library (an imported one), if there is
     a library: a file is never created just to look."""

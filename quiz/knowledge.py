@@ -137,10 +137,6 @@ class Knowledge:
         return [subject for subject, verdict in verdicts.items() if verdict is True]
 
 
-def _unique(items) -> list:
-    return list(dict.fromkeys(items))
-
-
 def _canonical(fact: Fact, relation: Relation) -> Fact:
     """A boolean fact `value: false` is the explicit negative of `value: true`."""
     if relation.value_type == "boolean" and fact.value is False:

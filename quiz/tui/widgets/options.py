@@ -116,9 +116,6 @@ class Card(Widget):
     def panel_shown(self) -> bool:
         return self.panel is not None
 
-    def panel_text(self) -> str:
-        return self.panel.plain if self.panel is not None else ""
-
     def labels(self) -> list[str]:
         """Each button's label as plain text, its lines joined by newlines."""
         return ["\n".join(str(line) for line in button.lines) for button in self.buttons]
