@@ -237,3 +237,14 @@ def test_undo_goes_back_a_bounded_number_of_answers(tmp_path, mini_path, monkeyp
         assert session.undo().item_id == answered[1]
         assert session.undo() is None  # the oldest answer is beyond the bound
         assert library.db.conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
+
+
+def test_a_parsed_deck_with_its_json_is_not_serialised_again(tmp_path, mini_path, monkeypatch):
+    deck = load_deck(mini_path)
+    made = store_decks.deck_source(deck)
+    db = open_database(tmp_path / "a.db")
+    monkeypatch.setattr(store_decks, "deck_source", lambda *_: pytest.fail("serialised twice"))
+    report = store_decks.register(db, origin="imported", now_ms=NOW, deck=deck, deck_json=made)
+    assert report.added > 0
+    assert db.conn.execute("SELECT source, format FROM decks").fetchone() == (made, "json")
+    db.close()

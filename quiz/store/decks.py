@@ -129,20 +129,23 @@ def deck_items(deck: Deck) -> list[ItemContent]:
 
 
 def register(db: Database, source: str | None = None, *, origin: str, path: str | None = None,
-             fmt: str = "yaml", now_ms: int, deck: Deck | None = None, file_stamp: str | None = None) -> SyncReport:
+             fmt: str = "yaml", now_ms: int, deck: Deck | None = None, deck_json: str | None = None,
+             file_stamp: str | None = None) -> SyncReport:
     """Store a deck and bring its items up to date. Raises DeckError.
 
     Either `source`, the deck's text in `fmt` (parsed here), or `deck`, a model already parsed (an
     importer's): then its JSON (deck_source) is stored as the source, format 'json', with nothing
-    re-parsed; `quiz export` writes it out as YAML or CSV from the model. `file_stamp` (file_stamp())
-    records the file `path` was read at, so sync_file() can skip an unchanged file unread.
+    re-parsed; `quiz export` writes it out as YAML or CSV from the model. A caller that already made
+    deck_source(deck) passes it as `deck_json` (a large deck's JSON takes a second to make).
+    `file_stamp` (file_stamp()) records the file `path` was read at, so sync_file() can skip an
+    unchanged file unread.
     """
     if origin not in ORIGINS:
         raise ValueError(f"origin must be one of {', '.join(ORIGINS)}")
     if (source is None) == (deck is None):
         raise ValueError("give a deck's source text or its parsed model, not both")
     if deck is not None:
-        source, fmt = deck_source(deck), "json"
+        source, fmt = deck_json if deck_json is not None else deck_source(deck), "json"
     digest = source_hash(source)
     known = db.conn.execute("SELECT id, name FROM decks WHERE source_hash = ?", (digest,)).fetchone()
     if known:

@@ -275,12 +275,13 @@ class Library:
             self._forget(report.deck)
         return report
 
-    def add_deck(self, deck: Deck, *, origin: str = "imported", path: str | None = None) -> SyncReport:
+    def add_deck(self, deck: Deck, *, origin: str = "imported", path: str | None = None,
+                 deck_json: str | None = None) -> SyncReport:
         """Register a deck already parsed (an importer's model): stored as its JSON model, not re-parsed.
-        Raises DeckError."""
+        `deck_json`: the deck's deck_source() if the caller made it already. Raises DeckError."""
         from quiz.store.decks import register
 
-        report = register(self.db, origin=origin, path=path, now_ms=self.clock(), deck=deck)
+        report = register(self.db, origin=origin, path=path, now_ms=self.clock(), deck=deck, deck_json=deck_json)
         if not report.skipped:
             self._forget(report.deck)
         return report

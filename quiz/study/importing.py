@@ -248,7 +248,7 @@ def _import(library: Library, deck: Deck, path: Path, report: ImportReport, dry_
                     else:
                         report.unchanged += 1
                 report.retired = sum(1 for key in old if key not in entries)
-            sync = library.add_deck(deck, origin="imported", path=str(path))
+            sync = library.add_deck(deck, origin="imported", path=str(path), deck_json=source)
             stored = stored_deck(conn, deck.id)
             report.questions_added, report.questions_updated = sync.added, sync.changed + sync.restored
             report.questions_retired = sync.retired
