@@ -113,7 +113,7 @@ def apkg_tables(folder: Path, notes: int, runs: int) -> list[str]:
              f"| {ratio(reader_time)} |",
              f"| of which interpreter start and imports | {start_time * 1000:,.0f} ms | |", ""]
     spent = stages(path, folder)
-    labels = {"read": "read the package (reader)", "store": "register the deck (store: YAML out, parse, "
+    labels = {"read": "read the package (reader)", "store": "register the deck (store: its JSON, "
               "questions, items)", "reviews": "review log + FSRS replay", "commit": "commit", "done": "media, done"}
     rows += ["| `quiz import`, in-process, by stage | time | share |", "|---|---:|---:|"]
     for stage, label in labels.items():
