@@ -138,3 +138,16 @@ async def test_an_unknown_deck_is_one_line_and_back_home(make_app):
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
         assert any("no deck named 'no-such-deck'" in note for note in notes(app))
+
+
+async def test_enter_right_after_a_cursor_key_studies_the_row_it_chose(make_app):
+    from quiz.tui.screens.study import StudyScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: app.screen.query_one("#decks").row_count == 3)
+        chosen = app.screen.summaries[1].deck
+        app.simulate_key("down")  # typed together, as a fast learner does: no wait between them
+        app.simulate_key("enter")
+        await settle(pilot, lambda: isinstance(app.screen, StudyScreen))
+        assert app.screen.deck == chosen

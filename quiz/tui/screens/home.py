@@ -18,7 +18,10 @@ from quiz.tui.widgets.table import fill
 class HomeScreen(QuizScreen):
     CSS_PATH = "home.tcss"
     BINDINGS = [
-        Binding("enter", "study", "Study", id="home.study", priority=True),
+        # Not a priority binding: Enter then reaches the table first, in order after a cursor key typed
+        # just before it, and the table's RowSelected studies the row it chose (as a priority binding,
+        # "Down Enter" typed quickly studied the row the cursor was leaving).
+        Binding("enter", "study", "Study", id="home.study"),
         Binding("p", "practice", "Practice", show=False, id="home.practice"),
         Binding("s,S", "stats", "Scores", id="home.stats"),
         Binding("i", "import", "Import", id="home.import"),
