@@ -105,6 +105,37 @@ def test_card_multiple_choice_keys_and_distractors(rows, seed):
         assert QuestionGenerator(deck, seed=seed).one("card.mcq", q.anchor) == q  # not from a cache
 
 
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32), st.integers(100, 400), st.integers(3, 60))
+def test_a_large_decks_asks_are_its_questions_and_every_draw_finds_its_options(salt, size, others):
+    """The store keeps a card's asks (no options drawn); a session draws them with any seed. Every
+    ask must then be a question, with a valid draw, in a deck too large to look at every answer."""
+    import random
+
+    from quiz.store.decks import deck_items
+
+    rng = random.Random(salt)
+    words = {"".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(4, 9))) for _ in range(size)}
+    # All but a few cards share one front: none of their answers may be another's wrong option, so
+    # theirs are few among many (a window of answers may hold none of them).
+    rows = [("Same front?" if i >= others else f"Question {i}", word) for i, word in enumerate(sorted(words))]
+    deck = card_deck(rows)
+    questions = {q.id: q for q in generate(deck)}
+    items = deck_items(deck)
+    assert {(i.qid, i.kind) for i in items} == {(q.id, q.kind) for q in questions.values()}
+    shared = {fold(back) for front, back in rows if front == "Same front?"}
+    for item in items:
+        if item.template != "card.mcq":
+            continue
+        for seed in (0, 1, 7, 123456):
+            q = QuestionGenerator(deck, seed=seed).one("card.mcq", item.anchor)
+            assert q is not None, (item.anchor, seed)
+            wrong = [fold(c) for i, c in enumerate(q.choices) if i != q.answer[0]]
+            assert len(set(wrong)) == N_DISTRACTORS and fold(q.answer_text) not in wrong
+            if q.prompt == "Same front?":
+                assert not set(wrong) & shared
+
+
 def test_a_card_with_too_few_answers_of_its_shape_gets_no_multiple_choice():
     deck = card_deck([("Battle of Hastings", "1066"), ("Fall of Rome", "476"), ("Moon landing", "1969"),
                       ("Symbol of iron", "Fe"), ("Symbol of gold", "Au"), ("Largest planet", "Jupiter")])

@@ -22,6 +22,8 @@ VERSION = 1  # of this layout; a reader never guesses at another version
 
 
 def deck_to_json(deck: Deck) -> str:
+    # Tuples are written as JSON arrays, as lists are: the model's own tuples go in as they are (a
+    # deck of 40,000 cards would otherwise copy every text pair into a list first).
     doc = {
         "v": VERSION,
         "id": deck.id,
@@ -42,9 +44,9 @@ def deck_to_json(deck: Deck) -> str:
             for f in deck.facts
         ],
         "cards": [
-            [c.id, _lt(c.front), _lt(c.back), list(c.accept), [_lt(x) for x in c.choices], _lt(c.explain),
-             list(c.tags), list(c.sources), c.guid, c.ord, list(c.deck_path), c.note_type, c.suspended,
-             list(c.media)]
+            [c.id, c.front.by_lang, c.back.by_lang, c.accept, [x.by_lang for x in c.choices],
+             c.explain.by_lang if c.explain is not None else None, c.tags, c.sources, c.guid, c.ord, c.deck_path,
+             c.note_type, c.suspended, c.media]
             for c in deck.cards
         ],
     }

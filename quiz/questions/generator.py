@@ -15,6 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Iterator
 from functools import partial
+from typing import NamedTuple
 
 from quiz.i18n import format_date, join_list, t
 from quiz.knowledge import Knowledge
@@ -27,6 +28,22 @@ N_DISTRACTORS = 3
 BLANK = "_____"
 # How many candidates to look at per question, so a deck of thousands of entities stays fast.
 _POOL_LIMIT = 48
+# How far into a shape's answers a card looks for its wrong options: a card whose answer is shared
+# by that many others of its front gets no multiple choice rather than a slow one.
+_SCAN_LIMIT = 4 * _POOL_LIMIT
+
+
+class CardAsk(NamedTuple):
+    """One question a card gives, before any options are drawn (QuestionGenerator.card_asks)."""
+
+    id: str
+    template: str
+    kind: str
+    anchor: str
+    prompt: str
+    answer_text: str
+    accepted: list[str]  # typed answers counted as right (none for multiple choice)
+    card: Card
 
 
 class QuestionGenerator:
@@ -45,12 +62,13 @@ class QuestionGenerator:
         self._shared: dict[tuple, float] = {}  # features two entities share, by pair
 
     # -- public -------------------------------------------------------------------------------
-    def generate(self, kinds: Iterable[str] | None = None) -> list[Question]:
+    def generate(self, kinds: Iterable[str] | None = None, *, cards: bool = True) -> list[Question]:
+        """Every question, in a fixed order. cards=False: the facts' only (card_asks() has the cards')."""
         wanted = set(kinds or KINDS)
         seen: set[str] = set()
         statements: set[str] = set()  # a true/false statement asked once, however it was reached
         out: list[Question] = []
-        for question in self._all():
+        for question in self._all(cards):
             if question.kind not in wanted or question.id in seen:
                 continue
             if question.kind == "true_false":
@@ -61,7 +79,7 @@ class QuestionGenerator:
             out.append(question)
         return out
 
-    def _all(self) -> Iterator[Question]:
+    def _all(self, cards: bool = True) -> Iterator[Question]:
         facts_by_relation: dict[str, list[Fact]] = defaultdict(list)
         for fact in self.k.facts:
             facts_by_relation[fact.relation].append(fact)
@@ -71,8 +89,9 @@ class QuestionGenerator:
                 yield from self._fact_questions(relation, fact, self._disputed(relation.id))
             yield from self._subject_groups(relation, facts)
             yield from self._value_groups(relation, facts)
-        for card in self.deck.cards:
-            yield from self._card_questions(card)
+        if cards:
+            for card in self.deck.cards:
+                yield from self._card_questions(card)
 
     # -- rendering ----------------------------------------------------------------------------
     def name(self, entity_id: str) -> str:
@@ -510,43 +529,67 @@ class QuestionGenerator:
             self.explain(used))
 
     # -- authored cards -----------------------------------------------------------------------
-    def _card_questions(self, card: Card) -> Iterator[Question]:
+    def card_asks(self) -> Iterator[CardAsk]:
+        """Every question the deck's cards give, as `generate()` gives them but with no options
+        drawn: what the store keeps of a question. Drawing a card's multiple-choice options is most
+        of the work on a deck of thousands of cards, and a study session draws them anyway, each
+        time it shows one (`one()`)."""
+        for card in self.deck.cards:
+            yield from self._card_asks(card)
+
+    def _card_asks(self, card: Card) -> list[CardAsk]:
         """A card as a flashcard; as multiple choice (its own choices, or other cards' answers of the
         same shape, quiz.questions.shape); as type-in where the answer is short and unambiguous, a cloze
         card with several deletions one deletion at a time."""
         front, back = card.front.get(self.lang), card.back.get(self.lang)
         anchor = f"card:{card.id}"
-        common = {"lang": self.lang, "deck": self.deck.id, "anchor": anchor, "facts": [card.id],
-                  "sources": [self.deck.sources[s].to_dict() for s in card.sources if s in self.deck.sources],
-                  "topic": ", ".join(card.tags), "explanation": card.explain.get(self.lang) if card.explain else ""}
+        deck = self.deck.id
         accepted = list(dict.fromkeys([back, *card.back.all(), *card.accept]))
-        yield Question(id=question_id(self.deck.id, "card.flashcard", anchor), kind="flashcard",
-                       template="card.flashcard", prompt=front, answer_text=back, accepted=accepted, **common)
-        cloze, several = self._cloze(card, front, back)
+        asks = [CardAsk(question_id(deck, "card.flashcard", anchor), "card.flashcard", "flashcard", anchor, front,
+                        back, accepted, card)]
+        mcq = CardAsk(question_id(deck, "card.mcq", anchor), "card.mcq", "mcq", anchor, front, back, [], card)
         if card.choices:
-            qid = question_id(self.deck.id, "card.mcq", anchor)
-            options = [choice.get(self.lang) for choice in card.choices]
-            self.rng(qid + "/order").shuffle(options)
-            yield Question(id=qid, kind="mcq", template="card.mcq", prompt=front, choices=options,
-                           answer=[options.index(back)], answer_text=back, **common)
-            return
-        mcq = None if several else self._card_mcq(card, front, back, accepted, common)
-        if mcq is not None:
-            yield mcq
+            asks.append(mcq)
+            return asks
+        cloze, several = self._cloze(card, front, back)
+        if not several and len(self._card_distractors(card, front, back, accepted, None)) >= N_DISTRACTORS:
+            asks.append(mcq)
         if cloze is not None and several:
             for i, answer in enumerate(cloze.answers):
                 if _typeable(answer):
                     part = f"{anchor}#{i + 1}"
-                    yield Question(id=question_id(self.deck.id, "card.type_in", part), kind="type_in",
-                                   template="card.type_in", prompt=cloze.asked(i), answer_text=answer,
-                                   accepted=[answer], **{**common, "anchor": part})
+                    asks.append(CardAsk(question_id(deck, "card.type_in", part), "card.type_in", "type_in", part,
+                                        cloze.asked(i), answer, [answer], card))
         elif not several and _typeable(back) and not self._ambiguous(card):
             from quiz.questions.shape import without_note
 
             head = without_note(back)
-            yield Question(id=question_id(self.deck.id, "card.type_in", anchor), kind="type_in",
-                           template="card.type_in", prompt=front, answer_text=back,
-                           accepted=list(dict.fromkeys([*accepted, *([head] if head else [])])), **common)
+            asks.append(CardAsk(question_id(deck, "card.type_in", anchor), "card.type_in", "type_in", anchor, front,
+                                back, list(dict.fromkeys([*accepted, *([head] if head else [])])), card))
+        return asks
+
+    def _card_questions(self, card: Card) -> Iterator[Question]:
+        for ask in self._card_asks(card):
+            question = self._card_question(ask)
+            if question is not None:
+                yield question
+
+    def _card_question(self, ask: CardAsk) -> Question | None:
+        """The question an ask stands for, its options drawn (None only if they cannot be, which
+        _card_asks rules out)."""
+        card = ask.card
+        common = {"lang": self.lang, "deck": self.deck.id, "anchor": ask.anchor, "facts": [card.id],
+                  "sources": [self.deck.sources[s].to_dict() for s in card.sources if s in self.deck.sources],
+                  "topic": ", ".join(card.tags), "explanation": card.explain.get(self.lang) if card.explain else ""}
+        if ask.kind != "mcq":
+            return Question(id=ask.id, kind=ask.kind, template=ask.template, prompt=ask.prompt,
+                            answer_text=ask.answer_text, accepted=ask.accepted, **common)
+        if card.choices:
+            options = [choice.get(self.lang) for choice in card.choices]
+            self.rng(ask.id + "/order").shuffle(options)
+            return Question(id=ask.id, kind="mcq", template=ask.template, prompt=ask.prompt, choices=options,
+                            answer=[options.index(ask.answer_text)], answer_text=ask.answer_text, **common)
+        return self._card_mcq(ask, common)
 
     def _cloze(self, card: Card, front: str, back: str):
         """(its deletions or None, whether it has several) for a card of a cloze note; (None, False) else."""
@@ -591,42 +634,63 @@ class QuestionGenerator:
         pool = self._card_pool()
         return len(pool["answers"][pool["cards"][card.id][1]]) > 1
 
-    def _card_mcq(self, card: Card, front: str, back: str, accepted: list[str], common: dict) -> Question | None:
-        """Multiple choice from other cards' answers of the same shape: none equal (folded) to the key,
-        an accepted answer, another option or an answer of a card with the same front, none named in
-        the question. No question with fewer than N_DISTRACTORS of them."""
+    def _card_distractors(self, card: Card, front: str, back: str, accepted: list[str],
+                          start: int | None) -> list[str]:
+        """Other cards' answers of the same shape that may stand beside this card's answer as wrong
+        options: none equal (folded) to the key, an accepted answer, another option or an answer of
+        a card with the same front, none named in the question.
+
+        start=None: the first N_DISTRACTORS of them in the shape's (shuffled) answers, looking at
+        _SCAN_LIMIT answers at most; the card is asked as multiple choice only if there are that many.
+        A draw (`start`, a random place): a small deck's every one, from there; a large deck's in a
+        window from there (2 per option, then more), then from the start as above, so a draw always
+        finds what the ask found."""
         pool = self._card_pool()
         folded_key, folded_front, shape = pool["cards"][card.id]
         everyone = pool["shape"].get(shape, [])
         if not folded_key or len(everyone) < N_DISTRACTORS:
-            return None
-        template = "card.mcq"
-        qid = question_id(self.deck.id, template, common["anchor"])
-        # The draw: one hash of the seed and the question, not a random.Random per card (seeding one
-        # costs more than the rest of the question, times 40,000 cards on a large import).
-        draw = int.from_bytes(hashlib.blake2b(f"{self.seed}\x1f{qid}".encode(), digest_size=16).digest(), "big")
-        draw, start = divmod(draw, len(everyone))
+            return []
+        if start is None:
+            windows = [(0, _SCAN_LIMIT)]
+        elif len(everyone) <= 2 * _POOL_LIMIT:
+            windows = [(start, len(everyone))]
+        else:
+            windows = [(start, 2 * N_DISTRACTORS), (start, _POOL_LIMIT), (0, _SCAN_LIMIT)]
+        same_front = pool["answers"][folded_front]  # the key among them
+        taken = {_fold(text) for text in accepted if text != back}
         folded_prompt = front.casefold()
-        taken = set(pool["answers"][folded_front])  # the key among them
-        taken.update(_fold(text) for text in accepted if text != back)
         found: list[str] = []
-        # A small deck: every answer of the shape. A large one: a window at a random place in the
-        # (shuffled) answers, 2 per option, then more if those were not enough.
-        small = len(everyone) <= 2 * _POOL_LIMIT
-        for size in ((len(everyone),) if small else (2 * N_DISTRACTORS, _POOL_LIMIT)):
-            window = everyone[start:start + size]
-            if len(window) < size:
+        for at, size in windows:
+            window = everyone[at:at + size]
+            if len(window) < size and at:
                 window += everyone[:size - len(window)]
             for folded, text, other_front, card_id in window:
-                if folded in taken or other_front == folded_front or card_id == card.id:
+                if folded in same_front or folded in taken or other_front == folded_front or card_id == card.id:
                     continue
                 lowered = text.casefold()
                 if lowered in folded_prompt and _mentions(folded_prompt, lowered):
                     continue
                 taken.add(folded)
                 found.append(text)
+                if start is None and len(found) == N_DISTRACTORS:
+                    return found
             if len(found) >= N_DISTRACTORS:
                 break
+        return found
+
+    def _card_mcq(self, ask: CardAsk, common: dict) -> Question | None:
+        """Multiple choice from other cards' answers of the same shape (_card_distractors)."""
+        pool = self._card_pool()
+        everyone = pool["shape"].get(pool["cards"][ask.card.id][2], [])
+        if len(everyone) < N_DISTRACTORS:
+            return None
+        # The draw: one hash of the seed and the question, not a random.Random per card (seeding one
+        # costs more than the rest of the question, times 40,000 cards on a large import).
+        draw = int.from_bytes(hashlib.blake2b(f"{self.seed}\x1f{ask.id}".encode(), digest_size=16).digest(), "big")
+        draw, start = divmod(draw, len(everyone))
+        back = ask.answer_text
+        accepted = list(dict.fromkeys([back, *ask.card.back.all(), *ask.card.accept]))
+        found = self._card_distractors(ask.card, ask.prompt, back, accepted, start)
         if len(found) < N_DISTRACTORS:
             return None
         # Nearest in length first (mixed: half of them), as the fact questions do with their values;
@@ -647,7 +711,7 @@ class QuestionGenerator:
         order = _ORDERS[draw % len(_ORDERS)]
         shown = [back, *wrong]
         options = [shown[i] for i in order]
-        return Question(id=qid, kind="mcq", template=template, prompt=front, choices=options,
+        return Question(id=ask.id, kind="mcq", template=ask.template, prompt=ask.prompt, choices=options,
                         answer=[order.index(0)], answer_text=back, **common)
 
     # -- one question, rebuilt ----------------------------------------------------------------
@@ -668,7 +732,10 @@ class QuestionGenerator:
             if self._cards is None:
                 self._cards = {c.id: c for c in self.deck.cards}
             card = self._cards.get(rest.partition("#")[0])  # "ID#2": the second deletion of a cloze card
-            candidates = self._card_questions(card) if card else iter(())
+            if card is None:
+                return None
+            ask = next((a for a in self._card_asks(card) if a.template == template and a.anchor == anchor), None)
+            return self._card_question(ask) if ask is not None else None
         elif scope == "fact":
             fact = self.k.fact_by_id.get(rest)
             if fact is None:

@@ -106,26 +106,52 @@ def parse(source: str, fmt: str, name: str) -> Deck:
 
 
 def deck_items(deck: Deck) -> list[ItemContent]:
-    """The union over the deck's languages of the generated questions, in generator order."""
+    """The union over the deck's languages of the generated questions, in generator order.
+
+    A fact question's hash is of what it asks and what counts as right, in every language. A card's
+    questions come from its asks (QuestionGenerator.card_asks: no options drawn, a session draws
+    them when it shows one) and their hash is of the card itself: everything they ask and accept is
+    made from it, and a deck of 40,000 cards is hashed 40,000 times instead of 100,000."""
     from quiz.knowledge import Knowledge
     from quiz.questions.generator import QuestionGenerator
 
     knowledge = Knowledge(deck)
-    by_id: dict[str, list] = {}
+    heads: dict[str, list] = {}  # id -> [template, anchor, kind, facts, {lang: topic}, hash]
+    rights: dict[str, list[tuple]] = {}  # a fact question's id -> per language: what it asks and accepts
     for lang in deck.languages or ("en",):
-        for question in QuestionGenerator(deck, lang, seed=0, knowledge=knowledge).generate():
-            by_id.setdefault(question.id, []).append(question)
-    items = []
-    for qid, versions in by_id.items():
-        first = versions[0]
-        right = [
-            (q.lang, q.kind, q.prompt, q.answer_text, sorted(q.accepted), sorted(q.choices[i] for i in q.answer))
-            for q in versions
-        ]
-        digest = hashlib.blake2b(json.dumps([right, first.facts], ensure_ascii=False).encode(), digest_size=8)
-        items.append(ItemContent(qid, first.template, first.anchor, first.kind, tuple(first.facts),
-                                 {q.lang: q.topic for q in versions}, digest.hexdigest()))
-    return items
+        generator = QuestionGenerator(deck, lang, seed=0, knowledge=knowledge)
+        for q in generator.generate(cards=False):
+            if q.id not in heads:
+                heads[q.id], rights[q.id] = [q.template, q.anchor, q.kind, tuple(q.facts), {}, ""], []
+            rights[q.id].append((lang, q.kind, q.prompt, q.answer_text, sorted(q.accepted),
+                                 sorted(q.choices[i] for i in q.answer)))
+            heads[q.id][4][lang] = q.topic
+        digests: dict[str, str] = {}
+        tags: dict[tuple[str, ...], str] = {}
+        for ask in generator.card_asks():
+            head = heads.get(ask.id)
+            if head is None:
+                card = ask.card
+                digest = digests.get(card.id)
+                if digest is None:
+                    digest = digests[card.id] = _card_hash(card)
+                head = heads[ask.id] = [ask.template, ask.anchor, ask.kind, (card.id,), {}, digest]
+            topic = tags.get(ask.card.tags)
+            if topic is None:
+                topic = tags[ask.card.tags] = ", ".join(ask.card.tags)
+            head[4][lang] = topic
+    dumps = json.JSONEncoder(ensure_ascii=False).encode
+    for qid, right in rights.items():
+        head = heads[qid]
+        head[5] = hashlib.blake2b(dumps([right, head[3]]).encode(), digest_size=8).hexdigest()
+    return [ItemContent(qid, *head) for qid, head in heads.items()]
+
+
+def _card_hash(card) -> str:
+    """Of everything a card's questions are made from (its tags too: they are the questions' topic)."""
+    content = (card.id, card.front.by_lang, card.back.by_lang, card.accept, tuple(c.by_lang for c in card.choices),
+               card.note_type, card.tags)
+    return hashlib.blake2b(repr(content).encode(), digest_size=8).hexdigest()
 
 
 def register(db: Database, source: str | None = None, *, origin: str, path: str | None = None,
@@ -155,8 +181,9 @@ def register(db: Database, source: str | None = None, *, origin: str, path: str 
         return SyncReport(known[1], skipped=True)
     import gc
 
-    # Parsing allocates a great many objects that live on: the cyclic collector would walk them
-    # again and again while they are made (about a tenth of the time on a large deck).
+    # Parsing, generating and storing allocate a great many objects that live on until the items are
+    # written: the cyclic collector would walk them again and again while they are made (a tenth of
+    # the time on a large deck, more while its items are written).
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -166,15 +193,18 @@ def register(db: Database, source: str | None = None, *, origin: str, path: str 
         else:
             model = None  # `source` is the model itself
         items = deck_items(deck)
+        return _store(db, deck, items, {
+            "name": deck.id, "title": json.dumps(deck.title.to_plain(), ensure_ascii=False),
+            "languages": json.dumps(list(deck.languages)), "origin": origin, "path": path, "format": fmt,
+            "source": source, "source_hash": digest, "updated_at": now_ms, "model": model,
+            "model_version": model_version() if model is not None else None, "file_stamp": file_stamp,
+        }, now_ms)
     finally:
         if enabled:
             gc.enable()
-    row = {
-        "name": deck.id, "title": json.dumps(deck.title.to_plain(), ensure_ascii=False),
-        "languages": json.dumps(list(deck.languages)), "origin": origin, "path": path, "format": fmt,
-        "source": source, "source_hash": digest, "updated_at": now_ms,
-        "model": model, "model_version": model_version() if model is not None else None, "file_stamp": file_stamp,
-    }
+
+
+def _store(db: Database, deck: Deck, items: list[ItemContent], row: dict, now_ms: int) -> SyncReport:
     with transaction(db) as conn:
         existing = conn.execute("SELECT id FROM decks WHERE name = ?", (deck.id,)).fetchone()
         if existing:
@@ -209,34 +239,41 @@ def _sync_items(conn: sqlite3.Connection, deck_key: int, items: list[ItemContent
               conn.execute("SELECT id, qid, hash, status FROM items WHERE deck = ?", (deck_key,))}
     report = SyncReport("")
     new_rows, changed, restored = [], [], []
+    # Many items share their facts (a card's questions) and topics (a deck's tags): each JSON made once.
+    facts_json: dict[tuple[str, ...], str] = {}
+    topic_json: dict[tuple, str] = {}
     for item in items:
-        content = {"template": item.template, "anchor": item.anchor, "kind": item.kind,
-                   "facts": json.dumps(list(item.facts)), "topic": json.dumps(item.topic, ensure_ascii=False),
-                   "hash": item.hash}
+        facts = facts_json.get(item.facts)
+        if facts is None:
+            facts = facts_json[item.facts] = json.dumps(list(item.facts))
+        topic_key = tuple(item.topic.items())
+        topic = topic_json.get(topic_key)
+        if topic is None:
+            topic = topic_json[topic_key] = json.dumps(item.topic, ensure_ascii=False)
+        content = (item.template, item.anchor, item.kind, facts, topic, item.hash)
         if item.qid not in stored:
-            new_rows.append({"deck": deck_key, "qid": item.qid, **content, "status": ACTIVE, "state": NEW})
+            new_rows.append((deck_key, item.qid, *content, ACTIVE, NEW))
             continue
         key, digest, status = stored[item.qid]
         if status == RETIRED:
             restored.append(key)
         if digest != item.hash or status == RETIRED:
-            changed.append((content, key))
+            changed.append((*content, key))
         else:
             report.unchanged += 1
     wanted = {item.qid for item in items}
     gone = [(key,) for qid, (key, _, status) in stored.items() if qid not in wanted and status != RETIRED]
-    if new_rows:
-        columns = list(new_rows[0])
-        conn.executemany(f"INSERT INTO items ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                         [tuple(row[c] for c in columns) for row in new_rows])
-    for content, key in changed:
-        conn.execute(f"UPDATE items SET {', '.join(f'{c} = ?' for c in content)} WHERE id = ?",
-                     (*content.values(), key))
+    conn.executemany(f"INSERT INTO items (deck, qid, {', '.join(_CONTENT)}, status, state) "
+                     f"VALUES ({', '.join('?' * (len(_CONTENT) + 4))})", new_rows)
+    conn.executemany(f"UPDATE items SET {', '.join(f'{c} = ?' for c in _CONTENT)} WHERE id = ?", changed)
     conn.executemany("UPDATE items SET status = 'retired' WHERE id = ?", gone)
     conn.executemany("UPDATE items SET status = 'active' WHERE id = ?", [(key,) for key in restored])
     report.added, report.retired, report.restored = len(new_rows), len(gone), len(restored)
     report.changed = len(changed) - len(restored)
     return report
+
+
+_CONTENT = ("template", "anchor", "kind", "facts", "topic", "hash")  # an item's columns that come from its deck
 
 
 @dataclass(frozen=True, slots=True)
