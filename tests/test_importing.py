@@ -242,6 +242,18 @@ def test_a_deck_quiz_ships_is_not_overwritten(tmp_path):
         assert dump(lib) == before
 
 
+def test_quiz_import_leaves_the_bundled_decks_to_later_and_still_refuses_their_names(tmp_path):
+    db = tmp_path / "quiz.db"
+    named = CliRunner().invoke(main, ["--db", str(db), "import", "--format", "quizlet", "--deck", "russia-allies",
+                                      str(TEXT / "quizlet-tab.txt")])
+    assert named.exit_code == 1 and "one quiz ships" in named.output
+    assert CliRunner().invoke(main, ["--db", str(db), "import", str(ANKI / "chemistry-modern.apkg")]).exit_code == 0
+    with sqlite3.connect(db) as conn:  # an import registers its own deck only
+        assert [name for (name,) in conn.execute("SELECT name FROM decks")] == ["chemistry"]
+    listed = CliRunner().invoke(main, ["--db", str(db), "decks", "--json"])
+    assert {deck["deck"] for deck in json.loads(listed.output)} == {"chemistry", "russia-allies"}
+
+
 # -- a newer version of the file --------------------------------------------------------------------
 def test_a_newer_package_updates_cards_and_keeps_progress(library, tmp_path):
     import_deck(library, ANKI / "chemistry-legacy.apkg")

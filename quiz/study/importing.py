@@ -213,6 +213,7 @@ def _notes(deck: Deck) -> int:
 
 def _import(library: Library, deck: Deck, path: Path, report: ImportReport, dry_run: bool,
             tick: Callable[[str, int, int], None]) -> None:
+    from quiz.bundled import bundled_decks
     from quiz.store.database import transaction
     from quiz.store.decks import deck_source, load_model, source_hash, stored_deck
 
@@ -225,7 +226,7 @@ def _import(library: Library, deck: Deck, path: Path, report: ImportReport, dry_
     try:
         with transaction(library.db):
             existing = stored_deck(conn, deck.id)
-            if existing is not None and existing.origin == "bundled":
+            if (existing is not None and existing.origin == "bundled") or deck.id in bundled_decks():
                 raise DeckError([Problem(str(path), 0, "", f"deck {deck.id!r} is one quiz ships: "
                                                            "import it under another name (--deck NAME)")])
             old: dict = {}
