@@ -49,6 +49,11 @@ def append(conn: sqlite3.Connection, review: Review) -> None:
     conn.execute(f"INSERT INTO reviews ({', '.join(_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values)
 
 
+def append_many(conn: sqlite3.Connection, rows: list[tuple]) -> None:
+    """Append entries given as tuples of _COLUMNS' values (an import's thousands, in one statement)."""
+    conn.executemany(f"INSERT INTO reviews ({', '.join(_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
 def remove_newest(conn: sqlite3.Connection, at: int, item: int) -> bool:
     """Remove the entry at `at` for `item` (undo). False if it is gone or is not that item's newest."""
     try:
