@@ -660,11 +660,12 @@ class QuestionGenerator:
         taken = {_fold(text) for text in accepted if text != back}
         folded_prompt = front.casefold()
         found: list[str] = []
+        count = len(everyone)
         for at, size in windows:
-            window = everyone[at:at + size]
-            if len(window) < size and at:
-                window += everyone[:size - len(window)]
-            for folded, text, other_front, card_id in window:
+            end = min(at + size, count)
+            # Indices, not a slice: the first window is looked at for every card of a large deck.
+            for i in itertools.chain(range(at, end), range(at + size - end if at else 0)):
+                folded, text, other_front, card_id = everyone[i]
                 if folded in same_front or folded in taken or other_front == folded_front or card_id == card.id:
                     continue
                 lowered = text.casefold()
