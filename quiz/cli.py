@@ -407,8 +407,11 @@ def export(ctx: click.Context, deck: str, fmt: str | None, output: str, lang: st
             # one newer notes, which Anki's "update if newer" takes.
             row = library.db.conn.execute("SELECT updated_at FROM decks WHERE name = ?", (name,)).fetchone()
             stamp = row[0] / 1000 if row and row[0] else time.time()
+            from quiz.study.importing import media_folder
+
             try:
-                count = write_apkg(model, Path(output), lang=lang, timestamp=stamp)
+                count = write_apkg(model, Path(output), lang=lang, timestamp=stamp,
+                                   media_dir=media_folder(library, name))
             except OSError as error:
                 raise QuizError(f"{output}: cannot write: {error.strerror or error}") from None
             click.echo(f"{output}: exported deck {name} (apkg, {count} notes)", err=True)

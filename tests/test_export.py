@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import zipfile
 from dataclasses import fields
 from pathlib import Path
 
@@ -197,9 +199,7 @@ def _apkg_cards(path: Path, tmp_path: Path) -> list[Card]:
 
 def _note_rows(path: Path) -> list[tuple]:
     """(guid, note type name, fields, tags) of every note in a package genanki wrote, and the decks."""
-    import json
     import sqlite3
-    import zipfile
 
     with zipfile.ZipFile(path) as archive:
         data = archive.read("collection.anki2")
@@ -241,6 +241,56 @@ def test_an_anki_deck_exported_as_apkg_imports_as_the_same_cards(tmp_path):
     assert "Gold's symbol {{c1::Au}} comes from the Latin {{c1::aurum}}." in texts
     assert "Table salt is sodium {{c1::chloride}} &amp; it dissolves in water." in texts
     assert {guid for guid, *_ in rows} == {card.guid for card in deck.cards}
+
+
+@needs_fixtures
+def test_an_anki_decks_media_go_back_into_the_package(tmp_path):
+    from quiz.formats.apkg_export import write_apkg
+
+    deck = read_deck_file(FIXTURES / "anki" / "chemistry-modern.apkg", media_dir=tmp_path / "in")
+    (fe,) = [card for card in deck.cards if card.media and card.ord == 0]
+    write_apkg(deck, tmp_path / "out.apkg", timestamp=1_800_000_000, media_dir=tmp_path / "in")
+    with zipfile.ZipFile(tmp_path / "out.apkg") as archive:
+        assert json.loads(archive.read("media")) == {"0": "red-square.png"}
+        assert archive.read("0") == (tmp_path / "in" / "red-square.png").read_bytes()
+    rows, _ = _note_rows(tmp_path / "out.apkg")
+    assert any('<img src="red-square.png">' in field for _, _, fields, _ in rows for field in fields)
+    again = read_deck_file(tmp_path / "out.apkg", media_dir=tmp_path / "out")
+    (back,) = [card for card in again.cards if card.id == fe.id]
+    assert back.media == ("red-square.png",) and back.back == fe.back  # the placeholder again, a file behind it
+    assert (tmp_path / "out" / "red-square.png").read_bytes() == (tmp_path / "in" / "red-square.png").read_bytes()
+    # quiz export takes them from the library's media folder.
+    db, out, package = str(tmp_path / "quiz.db"), tmp_path / "cli.apkg", FIXTURES / "anki" / "chemistry-modern.apkg"
+    assert CliRunner().invoke(main, ["--db", db, "import", str(package)]).exit_code == 0
+    assert CliRunner().invoke(main, ["--db", db, "export", "chemistry", "-o", str(out)]).exit_code == 0
+    with zipfile.ZipFile(out) as archive:
+        assert json.loads(archive.read("media")) == {"0": "red-square.png"}
+    # Without the media folder: the placeholder stays text, no file goes in.
+    write_apkg(deck, tmp_path / "bare.apkg", timestamp=1_800_000_000)
+    with zipfile.ZipFile(tmp_path / "bare.apkg") as archive:
+        assert json.loads(archive.read("media")) == {} and "0" not in archive.namelist()
+
+
+def test_only_a_cards_own_media_files_in_its_folder_become_references(tmp_path):
+    from quiz.formats.apkg_export import write_apkg
+
+    folder = tmp_path / "media"
+    folder.mkdir()
+    (folder / "a.png").write_bytes(b"png")
+    (folder / "x].mp3").write_bytes(b"mp3")
+    (tmp_path / "secret.png").write_bytes(b"secret")
+    text = "[image: a.png] [image: b.png] [image: ../secret.png] [audio: x].mp3] [image: c.png]"
+    card = Card(id="c1", front=LocalText.of(text), back=LocalText.of("back"),
+                media=("a.png", "b.png", "../secret.png", "x].mp3"))  # c.png: named in the text only
+    deck = Deck(id="m", title=LocalText.of("M"), cards=[card])
+    write_apkg(deck, tmp_path / "m.apkg", media_dir=folder)
+    rows, _ = _note_rows(tmp_path / "m.apkg")
+    (front,) = [fields[0] for _, _, fields, _ in rows]
+    # a.png is there and listed; b.png is missing, ../secret.png is outside, x].mp3 cannot be a [sound:],
+    # c.png is not the card's: all stay text.
+    assert front == '<img src="a.png"> [image: b.png] [image: ../secret.png] [audio: x].mp3] [image: c.png]'
+    with zipfile.ZipFile(tmp_path / "m.apkg") as archive:
+        assert json.loads(archive.read("media")) == {"0": "a.png", "1": "x].mp3"}
 
 
 def test_apkg_ids_are_stable_and_an_unchanged_deck_gives_the_same_bytes(tmp_path):

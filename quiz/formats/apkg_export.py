@@ -20,6 +20,11 @@ changed one a newer note that Anki's "update if newer" takes.
 
 Deck text is untrusted: every field is HTML-escaped (and `{`, `}` and `[sound:` too, which Anki
 would read as template, cloze or media syntax), new lines become `<br>`.
+
+Media: given the deck's media folder, a card's pictures and sounds go back into the package, and
+their placeholders (`[image: NAME]`, `[audio: NAME]`) back into `<img src="NAME">` and
+`[sound:NAME]`, for the names the card lists (Card.media) whose file is in that folder; any other
+placeholder stays text.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import html
 import itertools
+import json
 import os
 import sqlite3
 import tempfile
@@ -101,8 +107,10 @@ class _Models:
             ("Cloze", "{{cloze:Text}}", "{{cloze:Text}}<br>\n{{Back Extra}}")], cloze=True)
 
 
-def deck_notes(deck: Deck, lang: str = "en") -> list[tuple[tuple[str, ...], object]]:
-    """(deck path, genanki note) for every note the deck exports to, in deck order."""
+def deck_notes(deck: Deck, lang: str = "en",
+               media: frozenset[str] = frozenset()) -> list[tuple[tuple[str, ...], object]]:
+    """(deck path, genanki note) for every note the deck exports to, in deck order; `media`: the
+    names of the media files that go into the package with them."""
     models = _Models(deck.id)
     title = tuple(part for part in deck.title.get(lang).replace("\n", " ").split("::") if part.strip()) or (deck.id,)
     out: list[tuple[tuple[str, ...], object]] = []
@@ -120,13 +128,34 @@ def deck_notes(deck: Deck, lang: str = "en") -> list[tuple[tuple[str, ...], obje
         else:
             group = [card]
         path = group[0].deck_path or title
-        out.extend((path, note) for note in _card_notes(models, deck, group, lang))
+        out.extend((path, note) for note in _card_notes(models, deck, group, lang, media))
     if deck.facts:
         out.extend((title, note) for note in _question_notes(models, deck, lang))
     return out
 
 
-def _card_notes(models: _Models, deck: Deck, group: list[Card], lang: str) -> list:
+def _card_notes(models: _Models, deck: Deck, group: list[Card], lang: str, media: frozenset[str] = frozenset()) -> list:
+    """The notes a card group (a guid's cards) exports to, with the media among `media` put back."""
+    notes = _card_notes_as_text(models, deck, group, lang)
+    names = [name for card in group for name in card.media if name in media]
+    if names:
+        for note in notes:
+            note.fields = [_media_refs(text, names) for text in note.fields]
+    return notes
+
+
+def _media_refs(field: str, names: list[str]) -> str:
+    """A field's placeholders of these media files as Anki's references to them."""
+    from quiz.formats.html_text import media_kind, placeholder
+
+    for name in names:
+        if "[" not in name and "]" not in name:  # else [sound:NAME] could not hold it
+            field = field.replace(escape(placeholder(media_kind(name), name)), f"[sound:{name}]")
+        field = field.replace(escape(placeholder("image", name)), f'<img src="{html.escape(name, quote=True)}">')
+    return field
+
+
+def _card_notes_as_text(models: _Models, deck: Deck, group: list[Card], lang: str) -> list:
     from quiz.formats.anki_notes import CLOZE, OPTIONAL_REVERSED, REVERSED, TYPE_IN, stock_kind
 
     g = models.genanki
@@ -209,16 +238,19 @@ def _question_notes(models: _Models, deck: Deck, lang: str) -> list:
     return notes
 
 
-def write_apkg(deck: Deck, path: str | Path, *, lang: str = "en", timestamp: float = 0.0) -> int:
+def write_apkg(deck: Deck, path: str | Path, *, lang: str = "en", timestamp: float = 0.0,
+               media_dir: str | Path | None = None) -> int:
     """Write the deck as an .apkg at `path`, whole or not at all (a temporary file, then renamed).
+    `media_dir`: the deck's media folder; the cards' files found there go into the package.
 
     Returns the number of notes written. Raises OSError when the file cannot be written.
     """
     import genanki
 
     path = Path(path)
+    files = _media_files(deck, Path(media_dir)) if media_dir is not None else {}
     decks: dict[tuple[str, ...], genanki.Deck] = {}
-    notes = deck_notes(deck, lang)
+    notes = deck_notes(deck, lang, frozenset(files))
     for deck_path, note in notes:
         if deck_path not in decks:
             name = "::".join(part.strip() for part in deck_path)
@@ -235,9 +267,15 @@ def write_apkg(deck: Deck, path: str | Path, *, lang: str = "en", timestamp: flo
             conn.commit()
         finally:
             conn.close()
+        # Anki's layout: the files as members "0", "1", ... and a "media" member naming them.
+        names = sorted(files)
+        listing = json.dumps({str(i): name for i, name in enumerate(names)}, ensure_ascii=False).encode()
+        members = [("collection.anki2", Path(database).read_bytes()), ("media", listing)]
         with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
-            for name, data in (("collection.anki2", Path(database).read_bytes()), ("media", b"{}")):
+            for name, data in members:
                 archive.writestr(zipfile.ZipInfo(name, _ZIP_TIME), data, zipfile.ZIP_DEFLATED)
+            for i, name in enumerate(names):
+                archive.writestr(zipfile.ZipInfo(str(i), _ZIP_TIME), files[name].read_bytes(), zipfile.ZIP_DEFLATED)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -245,3 +283,20 @@ def write_apkg(deck: Deck, path: str | Path, *, lang: str = "en", timestamp: flo
     finally:
         Path(database).unlink(missing_ok=True)
     return len(notes)
+
+
+def _media_files(deck: Deck, folder: Path) -> dict[str, Path]:
+    """The cards' media names whose file is in `folder` (itself, not a path out of it) -> the file."""
+    try:
+        folder = folder.resolve()
+    except OSError:
+        return {}
+    found: dict[str, Path] = {}
+    for card in deck.cards:
+        for name in card.media:
+            if name in found:
+                continue
+            file = (folder / name).resolve()
+            if file.parent == folder and file.is_file():
+                found[name] = file
+    return found
