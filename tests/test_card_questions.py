@@ -136,6 +136,18 @@ def test_a_large_decks_asks_are_its_questions_and_every_draw_finds_its_options(s
                 assert not set(wrong) & shared
 
 
+def test_one_card_question_rebuilt_is_the_generated_one_and_a_flashcard_needs_no_other_card():
+    rows = [(f"Question {i}", f"answer{chr(97 + i % 26)}{i}") for i in range(40)] + [("Same", "x"), ("Same", "y")]
+    deck = card_deck(rows)
+    for question in generate(deck, seed=5):
+        assert QuestionGenerator(deck, seed=5).one(question.template, question.anchor) == question
+    generator = QuestionGenerator(deck)
+    assert generator.one("card.flashcard", "card:c0").answer_text == "answera0"
+    assert generator._pool is None  # the other cards' answers are only gathered for a choice or a typed answer
+    assert generator.one("card.mcq", "card:c0") is not None and generator._pool is not None
+    assert generator.one("card.type_in", "card:c40") is None  # "Same" has two answers: typing one is a guess
+
+
 def test_a_card_with_too_few_answers_of_its_shape_gets_no_multiple_choice():
     deck = card_deck([("Battle of Hastings", "1066"), ("Fall of Rome", "476"), ("Moon landing", "1969"),
                       ("Symbol of iron", "Fe"), ("Symbol of gold", "Au"), ("Largest planet", "Jupiter")])

@@ -537,23 +537,32 @@ class QuestionGenerator:
         for card in self.deck.cards:
             yield from self._card_asks(card)
 
-    def _card_asks(self, card: Card) -> list[CardAsk]:
+    def _card_asks(self, card: Card, template: str | None = None) -> list[CardAsk]:
         """A card as a flashcard; as multiple choice (its own choices, or other cards' answers of the
         same shape, quiz.questions.shape); as type-in where the answer is short and unambiguous, a cloze
-        card with several deletions one deletion at a time."""
+        card with several deletions one deletion at a time. `template`: only the asks of that
+        template (a flashcard shown needs nothing of the other cards)."""
         front, back = card.front.get(self.lang), card.back.get(self.lang)
         anchor = f"card:{card.id}"
         deck = self.deck.id
         accepted = list(dict.fromkeys([back, *card.back.all(), *card.accept]))
-        asks = [CardAsk(question_id(deck, "card.flashcard", anchor), "card.flashcard", "flashcard", anchor, front,
-                        back, accepted, card)]
+        asks = []
+        if template in (None, "card.flashcard"):
+            asks.append(CardAsk(question_id(deck, "card.flashcard", anchor), "card.flashcard", "flashcard", anchor,
+                                front, back, accepted, card))
+        if template not in (None, "card.mcq", "card.type_in"):
+            return asks
         mcq = CardAsk(question_id(deck, "card.mcq", anchor), "card.mcq", "mcq", anchor, front, back, [], card)
         if card.choices:
-            asks.append(mcq)
+            if template != "card.type_in":
+                asks.append(mcq)
             return asks
         cloze, several = self._cloze(card, front, back)
-        if not several and len(self._card_distractors(card, front, back, accepted, None)) >= N_DISTRACTORS:
+        if template != "card.type_in" and not several and \
+                len(self._card_distractors(card, front, back, accepted, None)) >= N_DISTRACTORS:
             asks.append(mcq)
+        if template == "card.mcq":
+            return asks
         if cloze is not None and several:
             for i, answer in enumerate(cloze.answers):
                 if _typeable(answer):
@@ -735,7 +744,7 @@ class QuestionGenerator:
             card = self._cards.get(rest.partition("#")[0])  # "ID#2": the second deletion of a cloze card
             if card is None:
                 return None
-            ask = next((a for a in self._card_asks(card) if a.template == template and a.anchor == anchor), None)
+            ask = next((a for a in self._card_asks(card, template) if a.anchor == anchor), None)
             return self._card_question(ask) if ask is not None else None
         elif scope == "fact":
             fact = self.k.fact_by_id.get(rest)
