@@ -153,6 +153,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3, help="whole-process runs of each (the median is shown)")
     parser.add_argument("--skip-apkg", action="store_true")
+    parser.add_argument("--skip-tsv", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
@@ -162,7 +163,8 @@ def main() -> None:
             else:
                 print(f"(no {FIXTURE}: the .apkg benchmark needs the shared fixtures)")
             print()
-        print("\n".join(tsv_table(folder, args.rows)))
+        if not args.skip_tsv:
+            print("\n".join(tsv_table(folder, args.rows)))
 
 
 if __name__ == "__main__":

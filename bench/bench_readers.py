@@ -2,6 +2,7 @@
 
     python bench/bench_readers.py                     # prints Markdown tables
     python bench/bench_readers.py --rows 100000 --notes 20000 --keep /tmp/bench-files
+    python bench/bench_readers.py --base /tmp/readers-base    # and the committed tree, side by side
 
 The TSV is read three ways: rows only (iter_text_rows), cards streamed (iter_text_cards) and a
 whole Deck (read_text_deck); peak memory (tracemalloc) is compared at 10,000 and 100,000 rows:
@@ -150,11 +151,61 @@ def apkg_table(folder: Path, notes: int) -> list[str]:
             f"| of which interpreter start and imports | {startup * 1000:,.0f} ms |"]
 
 
+_CHILD = """
+import sys, time
+kind, path = sys.argv[1], sys.argv[2]
+start = time.perf_counter()
+if kind == "apkg":
+    from quiz.formats.anki_package import read_anki_package
+    read_anki_package(path, sys.argv[3])
+else:
+    from quiz.formats.text_deck import iter_text_cards
+    for _ in iter_text_cards(path):
+        pass
+print(time.perf_counter() - start)
+"""
+
+
+def side_by_side(base: Path, folder: Path, notes: int, rows: int, runs: int) -> list[str]:
+    """The committed tree (`base`, e.g. a `git archive HEAD` copy) and this one, alternated in fresh processes."""
+    import os
+
+    apkg, tsv = build_apkg(folder, notes), write_tsv(folder / "side.tsv", rows)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # bytecode, as installed
+    trees = {"base": str(base), "this": str(ROOT)}
+    for tree in trees.values():  # compile once
+        subprocess.run([sys.executable, "-c", "import quiz.formats.anki_package, quiz.formats.text_deck"],
+                       env={**env, "PYTHONPATH": tree}, check=True)
+    times: dict[tuple[str, str], list[float]] = {}
+    for _ in range(runs):
+        for name, tree in trees.items():
+            child = {**env, "PYTHONPATH": tree}
+            start = time.perf_counter()
+            out = subprocess.run([sys.executable, "-c", _CHILD, "apkg", str(apkg), str(folder / "media")], env=child,
+                                 check=True, capture_output=True, text=True)
+            times.setdefault((name, "whole"), []).append(time.perf_counter() - start)
+            times.setdefault((name, "in"), []).append(float(out.stdout))
+            out = subprocess.run([sys.executable, "-c", _CHILD, "tsv", str(tsv)], env=child, check=True,
+                                 capture_output=True, text=True)
+            times.setdefault((name, "tsv"), []).append(float(out.stdout))
+    lines = [f"Side by side, {runs} alternated runs each (median, best): {notes:,}-note .apkg, {rows:,}-row TSV", "",
+             "| tree | .apkg whole process | .apkg in process | TSV cards/s (iter_text_cards) |",
+             "|---|---:|---:|---:|"]
+    for name in trees:
+        whole, inside, tsv_times = times[name, "whole"], times[name, "in"], times[name, "tsv"]
+        lines.append(f"| {name} | {statistics.median(whole) * 1000:,.0f} ms ({min(whole) * 1000:,.0f}) "
+                     f"| {statistics.median(inside) * 1000:,.0f} ms ({min(inside) * 1000:,.0f}) "
+                     f"| {rows / statistics.median(tsv_times):,.0f} ({rows / min(tsv_times):,.0f}) |")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--notes", type=int, default=20_000)
     parser.add_argument("--keep", type=Path, help="write the generated files here (kept) instead of a temp folder")
+    parser.add_argument("--base", type=Path, help="also time this tree (e.g. `git archive HEAD` unpacked) side by side")
+    parser.add_argument("--runs", type=int, default=5, help="alternated runs for --base")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temp:
         folder = args.keep or Path(temp)
@@ -163,6 +214,9 @@ def main() -> None:
         print()
         if FIXTURE.exists():
             print("\n".join(apkg_table(folder, args.notes)))
+            if args.base:
+                print()
+                print("\n".join(side_by_side(args.base, folder, args.notes, args.rows, args.runs)))
         else:
             print(f"(no {FIXTURE}: the .apkg benchmark needs the shared fixtures)")
 

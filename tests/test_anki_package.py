@@ -253,3 +253,127 @@ def test_image_occlusion_notes_are_skipped_with_a_warning(tmp_path):
     assert len(deck.cards) == 71
     assert deck.warnings == [f"{tmp_path / 'io.apkg'}: collection.anki21b: warning: skipped 1 card of note type "
                              "'Image Occlusion' (image occlusion is not supported)"]
+
+
+# -- the readers' fast paths give what the general paths give -------------------------------------
+from dataclasses import fields as dataclass_fields  # noqa: E402
+from html import unescape  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from quiz.formats import html_text  # noqa: E402
+from quiz.formats.anki_notes import (  # noqa: E402
+    CLOZE,
+    STOCK,
+    ContentIds,
+    NoteType,
+    Template,
+    UniqueIds,
+    content_card_id,
+    render_card,
+    simple_plan,
+)
+from quiz.formats.html_text import html_to_text  # noqa: E402
+from quiz.model import Card, LocalText, imported_card, plain_text  # noqa: E402
+
+FAST = settings(max_examples=300, deadline=None, derandomize=True, database=None)
+_TAGS = ["<b>", "</b>", "<i>", "</I>", "<br>", "<br/>", "<br />", "<div>", "</div>", "<p>", "<h1>", "<span>",
+         "<header>", "<img src=x.png>", "<script>", "</script>", "<br x>", "<b >", "<  b>", "<", ">", "<<b>>",
+         "<bx>", "<!-- c -->", "<STRONG>", "</td>", "<a1>", "<sub/>", "[sound:a.mp3]", "[sou", "nd:b.ogg]"]
+_PIECES = st.lists(st.one_of(st.sampled_from(_TAGS), st.sampled_from(["&amp;", "&lt;", "&gt;", "&quot;", "&nbsp;",
+                                                                      "&amp;lt;", "&am", "&#27;", "&ltx;", "&"]),
+                             st.text(max_size=6)), max_size=12).map("".join)
+
+
+@FAST
+@given(_PIECES)
+def test_plain_tag_stage_is_the_general_tag_stage(html):
+    plain = html_text._plain_tags(html)
+    if plain is not None:  # taken only where the general stage would neither drop, nor show media, nor keep a tag
+        assert not html_text._SPECIAL_TAG.search(html)
+        assert plain == html_text._ANY_TAG.sub("", html_text._BREAK.sub("\n", html))
+
+
+def test_plain_tag_names_are_neither_special_nor_misread():
+    for name in html_text._PLAIN_BLOCKS | html_text._PLAIN_INLINE:
+        for tag in (f"<{name}>", f"</{name}>", f"<{name}/>", f"<{name} />", f"<{name.upper()}>"):
+            assert html_text._plain_tags(tag) == ("\n" if name in html_text._PLAIN_BLOCKS else "")
+            assert not html_text._SPECIAL_TAG.search(tag)
+            assert bool(html_text._BREAK.fullmatch(tag)) == (name in html_text._PLAIN_BLOCKS)
+    assert html_text._plain_tags("<b>x</b><img src=a.png>") is None
+
+
+@FAST
+@given(_PIECES)
+def test_fast_unescape_is_unescape(text):
+    assert html_text._unescape(text) == unescape(text)
+
+
+def _note_fields(note_type: NoteType, values: list[str]) -> dict[str, str]:
+    import itertools
+    fields = {"Tags": "", "Type": note_type.name}
+    fields.update(itertools.zip_longest(note_type.fields, values[:len(note_type.fields)], fillvalue=""))
+    return fields
+
+
+_TEMPLATES = st.sampled_from([
+    Template("T", "{{Front}}", "{{FrontSide}}<hr id=answer>{{Back}}"),
+    Template("T", "{{Back}}", "{{FrontSide}}\n\n<hr id=answer>\n\n{{Front}}"),
+    Template("T", "{{ Extra }}", "{{FrontSide}}<hr id=\"answer\">{{Missing}}"),
+    Template("T", "{{Front}}\n\n{{type:Back}}", "{{Front}}<hr id=answer>{{type:Back}}"),
+    Template("T", "{{#Back}}{{Front}}{{/Back}}", "<hr id=answer>{{Back}}"),
+    Template("T", "{{Tags}}", "{{FrontSide}}<hr id=answer>{{Back}}"),
+])
+
+
+@FAST
+@given(st.lists(_TEMPLATES, min_size=1, max_size=3), st.lists(_PIECES, max_size=4),
+       st.sampled_from([("Front", "Back"), ("Front", "Back", "Extra"), ("Back", "Front", "Front"), ()]),
+       st.integers(-1, 3))
+def test_simple_plan_is_render_cards_simple_path(templates, values, names, ord_):
+    note_type = NoteType("Custom", names, tuple(templates))
+    plan = simple_plan(note_type)
+    general = render_card(note_type, _note_fields(note_type, values), ord_)
+    simple = plan[ord_] if 0 <= ord_ < len(plan) else None
+    if simple is not None:  # what _build_cards does with the plan
+        question, answer = simple
+        front = html_to_text(values[question].strip() if 0 <= question < len(values) else "")
+        back = html_to_text(values[answer].strip() if 0 <= answer < len(values) else "") if front else ""
+        assert general == ((ord_, front, back, None) if front and back else None)
+
+
+@FAST
+@given(st.lists(st.sampled_from(["{{c1::", "{{c2::", "{{c3::", "}}", "::", "hint", "<i>w</i>", "a", " ", "{{c0::",
+                                 "{{c1::x::h}}", "<br>"]), max_size=14).map("".join), _PIECES)
+def test_cloze_fast_path_and_memo_are_the_general_path(text, extra):
+    stock = STOCK[CLOZE]
+    # The same templates, but the question is no longer only {{cloze:Text}}: render_card's general path.
+    general = NoteType("Cloze", stock.fields, (Template("Cloze", "{{cloze:Text}}{{#Nope}}x{{/Nope}}",
+                                                        stock.templates[0].answer),), cloze=True)
+    fields = _note_fields(stock, [text, extra])
+    memo: dict[str, str] = {}
+    for ord_ in range(4):
+        expected = render_card(general, fields, ord_)
+        assert render_card(stock, fields, ord_) == expected
+        assert render_card(stock, fields, ord_, memo=memo) == expected
+
+
+@FAST
+@given(st.lists(st.sampled_from(["a", "b", "Paris?", "", "é", "\ud800"]), max_size=30))
+def test_content_ids_are_unique_ids_of_content_card_ids(fronts):
+    compact, general = ContentIds(), UniqueIds()
+    assert [compact.add(front) for front in fronts] == [general.add(content_card_id(front)) for front in fronts]
+
+
+@FAST
+@given(st.text(max_size=5), st.text(max_size=5), st.one_of(st.none(), st.text(max_size=5)), st.booleans(),
+       st.integers(0, 5))
+def test_imported_card_is_the_dataclass_constructor(front, back, explain, suspended, ord_):
+    made = imported_card("id", front, back, explain, ("t",), "g", ord_, ("D",), "Basic", suspended, ("m.png",))
+    expected = Card(id="id", front=LocalText.of(front), back=LocalText.of(back),
+                    explain=LocalText.of(explain) if explain else None, tags=("t",), guid="g", ord=ord_,
+                    deck_path=("D",), note_type="Basic", suspended=suspended, media=("m.png",))
+    assert made == expected and hash(made) == hash(expected)
+    assert all(getattr(made, f.name) == getattr(expected, f.name) for f in dataclass_fields(Card))
+    assert plain_text(front) == LocalText.of(front)

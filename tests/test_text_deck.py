@@ -330,3 +330,18 @@ def test_read_deck_file_picks_the_reader(tmp_path):
         read_deck_file(write(tmp_path, "x", name="deck.docx"))
     with pytest.raises(DeckError, match="unknown format 'pdf'"):
         read_deck_file(csv_path, format="pdf")
+
+
+def test_basic_two_field_rows_take_the_short_path_to_the_same_cards():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from quiz.formats.anki_notes import BASIC, stock_cards
+    from quiz.formats.html_text import html_to_text
+
+    @settings(max_examples=200, deadline=None, derandomize=True, database=None)
+    @given(st.text(max_size=8), st.text(max_size=8))
+    def check(front, back):
+        # a third, empty field makes no explanation: stock_cards' general case, for the same card
+        assert stock_cards(BASIC, [front, back], html_to_text) == stock_cards(BASIC, [front, back, ""], html_to_text)
+    check()

@@ -49,8 +49,12 @@ def _small_cache(maxsize: int, limit: int = 20_000):
 # -- ids ----------------------------------------------------------------------------------------
 def guid_card_id(guid: str, ord: int) -> str:
     """The id of card `ord` of the note with this Anki guid: the same from a package or a text export."""
-    digest = hashlib.blake2b(guid.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
-    return f"anki-{digest}-{ord}"
+    return f"{guid_id_prefix(guid)}{ord}"
+
+
+def guid_id_prefix(guid: str) -> str:
+    """guid_card_id(guid, ord) without its ord: hashed once for all the cards of a note."""
+    return f"anki-{hashlib.blake2b(guid.encode('utf-8', 'surrogatepass'), digest_size=8).hexdigest()}-"
 
 
 def content_card_id(front: str) -> str:
@@ -96,6 +100,32 @@ class UniqueIds:
         unique = f"{ident}-{n}"
         self.seen.add(unique)
         return unique
+
+
+_sha1, _from_bytes = hashlib.sha1, int.from_bytes
+
+
+class ContentIds:
+    """UniqueIds().add(content_card_id(front)), for readers that give only content ids to it.
+
+    Keeps each id as its 6-byte digest in a set of ints (about 60 bytes a card) rather than the id
+    string (about 115): what a reader streaming a large file holds per card.
+    """
+
+    def __init__(self) -> None:
+        self.seen: set[int] = set()
+        self._next: dict[int, int] = {}  # digests seen more than once -> the next suffix
+
+    def add(self, front: str) -> str:
+        digest = _sha1(front.encode("utf-8", "surrogatepass")).digest()[:6]
+        key = _from_bytes(digest, "big")
+        if key not in self.seen:
+            self.seen.add(key)
+            return "card-" + digest.hex()
+        # A content id never ends in -N, so the repeats of one front are the only ids that can clash.
+        n = self._next.get(key, 2)
+        self._next[key] = n + 1
+        return f"card-{key:012x}-{n}"
 
 
 def slug(name: str, fallback: str = "imported") -> str:
@@ -200,35 +230,36 @@ def render_cloze(text: str, number: int, question: bool) -> str:
     """A cloze field for card `number`: its deletions hidden (`[...]` or `[hint]`) on the question side."""
     if "{{c" not in text:
         return text
+    return _render_cloze_nodes(_parse_cloze(text), number, question)
 
-    def render(nodes) -> str:
-        out = []
-        for node in nodes:
-            if not isinstance(node, _Cloze):
-                out.append(node)
-            elif node.number == number and question:
-                out.append(f"[{''.join(_flat(node.hint))}]" if node.hint else "[...]")
-            else:
-                out.append(render(node.body))
-        return "".join(out)
 
-    return render(_parse_cloze(text))
+def _render_cloze_nodes(nodes, number: int, question: bool) -> str:
+    out = []
+    for node in nodes:
+        if node.__class__ is str:
+            out.append(node)
+        elif node.number == number and question:
+            out.append(f"[{''.join(_flat(node.hint))}]" if node.hint else "[...]")
+        else:
+            out.append(_render_cloze_nodes(node.body, number, question))
+    return "".join(out)
 
 
 def cloze_answers(text: str, number: int) -> list[str]:
     """The text of each deletion numbered `number` (HTML, as in the field)."""
-    answers: list[str] = []
+    if "{{c" not in text:
+        return []
+    return ["".join(_flat(node.body)) for node in _deletions(_parse_cloze(text), number)]
 
-    def walk(nodes) -> None:
-        for node in nodes:
-            if isinstance(node, _Cloze):
-                if node.number == number:
-                    answers.append("".join(_flat(node.body)))
-                else:
-                    walk(node.body)
-    if "{{c" in text:
-        walk(_parse_cloze(text))
-    return answers
+
+def _deletions(nodes, number: int) -> Iterator[_Cloze]:
+    """The deletions numbered `number`, in order; not those inside one (its text already holds them)."""
+    for node in nodes:
+        if node.__class__ is not str:
+            if node.number == number:
+                yield node
+            else:
+                yield from _deletions(node.body, number)
 
 
 def _flat(nodes) -> Iterator[str]:
@@ -289,6 +320,16 @@ def parse_template(source: str) -> tuple:
         parent.append(_Section(name, negated, tuple(target)))
         target = parent
     return tuple(root)
+
+
+@lru_cache(maxsize=64)
+def _cloze_only(source: str) -> str | None:
+    """The field a cloze question template shows when it is only `{{cloze:Field}}` (the stock one), else None."""
+    nodes = parse_template(source) if len(source) < 100_000 else ()
+    if len(nodes) == 1 and isinstance(nodes[0], _Field) and nodes[0].filters == ("cloze",) and \
+            nodes[0].name not in _SPECIAL_FIELDS:
+        return nodes[0].name
+    return None
 
 
 def _nonempty(value: str | None) -> bool:
@@ -442,11 +483,33 @@ def _simple(template: Template) -> tuple[str, str] | None:
     return question[0].name, after[0].name
 
 
+def simple_plan(note_type: NoteType) -> tuple[tuple[int, int] | None, ...]:
+    """For each template: (question field index, answer field index) when render_card takes its simple path
+    for it (the card is then its two fields, each stripped and converted), else None (render it in full).
+
+    An index is the note field's position in the note's values (the last field of that name, as the fields
+    dict render_card gets), or -1 for a field the note type lacks (shown as ""). Cloze types: all None.
+    """
+    if note_type.cloze:
+        return tuple(None for _ in note_type.templates)
+    positions = {name: i for i, name in enumerate(note_type.fields)}
+    plan = []
+    for template in note_type.templates:
+        simple = _simple(template) if len(template.question) + len(template.answer) < 100_000 else None
+        if simple is None or simple[0] in _SPECIAL_FIELDS or simple[1] in _SPECIAL_FIELDS:
+            plan.append(None)
+        else:
+            plan.append((positions.get(simple[0], -1), positions.get(simple[1], -1)))
+    return tuple(plan)
+
+
 def render_card(note_type: NoteType, fields: dict[str, str], ord: int,
-                text: Callable[[str], str] = html_to_text) -> RenderedCard | None:
+                text: Callable[[str], str] = html_to_text, memo: dict[str, str] | None = None) -> RenderedCard | None:
     """Card `ord` of a note (fields are HTML, as Anki stores them) as text; None when it would be empty.
 
     `text` turns HTML into text: html_to_text, or a caller's version that caches or collects media.
+    `memo`: a dict kept for the cards of one note, rendered with the same `fields`: a cloze note's
+    answer side, the same for each of its cards unless the template types a cloze, is rendered once.
     """
     if note_type.cloze:
         template = note_type.templates[0] if note_type.templates else STOCK[CLOZE].templates[0]
@@ -460,21 +523,40 @@ def render_card(note_type: NoteType, fields: dict[str, str], ord: int,
     else:
         return None
     back = ""
+    question_html = None
     if note_type.cloze:  # the deleted text first: a card whose number is not in the text is empty
-        names = template_fields(template.question, "cloze") or note_type.fields[:1]
-        answers = (text(a) for name in names for a in cloze_answers(fields.get(name, ""), ord + 1))
-        back = ", ".join(dict.fromkeys(a for a in answers if a))
-        if not back:
-            return None
-    question_html = _render(parse_template(template.question), _Context(fields, ord + 1, True))
+        only = _cloze_only(template.question)
+        if only is not None:  # the stock {{cloze:Text}}: the question side is that field, rendered directly
+            value = fields.get(only, "")
+            nodes = _parse_cloze(value) if "{{c" in value else (value,)
+            answers = [text("".join(_flat(node.body))) for node in _deletions(nodes, ord + 1)]
+            back = ", ".join(dict.fromkeys(a for a in answers if a))
+            if not back:
+                return None
+            question_html = _render_cloze_nodes(nodes, ord + 1, True)
+            if len(question_html) > MAX_RENDERED_CHARS:
+                raise TemplateTooLarge(f"a card side longer than {MAX_RENDERED_CHARS} characters")
+        else:
+            names = template_fields(template.question, "cloze") or note_type.fields[:1]
+            answers = (text(a) for name in names for a in cloze_answers(fields.get(name, ""), ord + 1))
+            back = ", ".join(dict.fromkeys(a for a in answers if a))
+            if not back:
+                return None
+    if question_html is None:
+        question_html = _render(parse_template(template.question), _Context(fields, ord + 1, True))
     front = text(question_html.strip())
     if not front:
         return None
-    answer_html = _render(parse_template(template.answer), _Context(fields, ord + 1, False))
-    split = _HR_ANSWER.search(answer_html)
-    if split:
-        answer_html = answer_html[split.end():]
-    answer = text(answer_html.strip())  # stripped: the stock "...<hr id=answer>\n\n{{Back}}" is then the field
+    answer_html = memo.get("answer") if memo is not None else None
+    if answer_html is None:
+        answer_html = _render(parse_template(template.answer), _Context(fields, ord + 1, False))
+        split = _HR_ANSWER.search(answer_html)
+        if split:
+            answer_html = answer_html[split.end():]
+        answer_html = answer_html.strip()  # stripped: the stock "...<hr id=answer>\n\n{{Back}}" is then the field
+        if memo is not None and note_type.cloze and not template_fields(template.answer, "type"):
+            memo["answer"] = answer_html  # only the cloze number differs between the cards, and only typing shows it
+    answer = text(answer_html)
     if note_type.cloze:
         return RenderedCard(ord, front, back, answer if answer != back else None)
     typed = template_fields(template.question, "type")
@@ -490,6 +572,9 @@ def stock_cards(kind: str, values: list[str], text) -> list[RenderedCard]:
     `text` turns one field into plain text (html_to_text, or plain_to_text for a plain export).
     Fields past the note type's become the explanation. Cards with an empty side are left out.
     """
+    if kind == BASIC and len(values) == 2:  # the usual row: the general case below, in short
+        front, back = text(values[0]), text(values[1])
+        return [RenderedCard(0, front, back, None)] if front and back else []
     cards: list[RenderedCard] = []
     if kind == CLOZE:
         source = values[0] if values else ""

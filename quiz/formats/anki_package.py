@@ -46,14 +46,14 @@ from typing import IO
 from urllib.parse import unquote
 
 from quiz.formats.anki_notes import (
+    ContentIds,
     NoteType,
     Template,
     TemplateTooLarge,
-    UniqueIds,
     bulk_allocation,
-    content_card_id,
-    guid_card_id,
+    guid_id_prefix,
     render_card,
+    simple_plan,
     slug,
     split_deck_name,
     split_tags,
@@ -61,7 +61,7 @@ from quiz.formats.anki_notes import (
 )
 from quiz.formats.html_text import clean, html_to_text, one_line, placeholder, plain_to_text
 from quiz.formats.problems import DeckError, Problem
-from quiz.model import Card, Deck, ImportedReview, LocalText
+from quiz.model import Card, Deck, ImportedReview, LocalText, imported_card
 
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _COLLECTIONS = {1: "collection.anki2", 2: "collection.anki21", 3: "collection.anki21b"}
@@ -406,7 +406,7 @@ class _Collection:
     decks: dict[int, tuple[str, ...]]
     notetypes: dict[int, NoteType]
     skipped_types: dict[int, str]  # note types read but not turned into cards (image occlusion)
-    notes: dict[int, tuple[str, int, str, str]]  # id -> guid, note type id, tags, fields (\x1f-joined)
+    notes: dict[int, tuple[int, str, int, str, str]]  # id -> (id, guid, note type id, tags, fields (\x1f-joined))
     cards: list[tuple[int, int, int, int, int]]  # id, note id, deck id, ord, queue
     revlog: list[tuple[int, int, int, int, int]]  # id (ms), card id, ease, time (ms), type
 
@@ -455,9 +455,38 @@ def _read_collection(conn: sqlite3.Connection, member: str, limits: Limits) -> _
         decks, notetypes, skipped = _modern_decks(conn, member, limits), *_modern_notetypes(conn, member, limits)
     else:
         decks, notetypes, skipped = _legacy_decks(conn, member, limits), *_legacy_notetypes(conn, member, limits)
-    notes: dict[int, tuple[str, int, str, str]] = {}
-    for row in _query(conn, member, "SELECT id, guid, mid, tags, flds FROM notes", "notes"):
-        nid, guid, mid, tags, flds = row
+    # The three big tables are fetched in one call each and checked a column at a time (types, lengths);
+    # only when a check fails are the rows walked one by one, for the first bad row's own message.
+    rows = _fetch(conn, member, "SELECT id, guid, mid, tags, flds FROM notes", "notes")
+    columns = tuple(zip(*rows, strict=True)) or ((),) * 5
+    if not (_all_type(columns[0], int) and _all_type(columns[1], str) and _all_type(columns[2], int)
+            and _all_type(columns[3], str) and _all_type(columns[4], str)
+            and max(map(len, columns[1]), default=0) <= 1000
+            and max(map(len, columns[3]), default=0) <= limits.max_field_chars):
+        _check_notes(rows, member, limits)
+    notes = dict(zip(columns[0], rows, strict=True))  # id -> (id, guid, note type id, tags, fields)
+    rows = _fetch(conn, member, "SELECT id, nid, did, odid, ord, queue FROM cards ORDER BY nid, ord, id", "cards",
+                  limits.max_cards + 1)
+    if not all(_all_type(column, int) for column in zip(*rows, strict=True)):
+        for row in rows:
+            if not all(type(value) is int for value in row):
+                raise _Refused(f"{member}: card {row[0]!r}", "not a valid card row")
+    if len(rows) > limits.max_cards:
+        raise _Refused(member, f"more than {limits.max_cards} cards")
+    cards = [(cid, nid, odid or did, ord_, queue) for cid, nid, did, odid, ord_, queue in rows]
+    revlog = [row for row in _fetch(conn, member, "SELECT id, cid, ease, time, type FROM revlog ORDER BY id", "revlog")
+              if type(row[0]) is int and type(row[1]) is int and type(row[2]) is int and type(row[3]) is int
+              and type(row[4]) is int]
+    return _Collection(decks, notetypes, skipped, notes, cards, revlog)
+
+
+def _all_type(values: tuple, kind: type) -> bool:
+    """Whether every value is exactly of `kind` (a bool is not an int here, as `type(v) is int` says)."""
+    return not values or set(map(type, values)) == {kind}
+
+
+def _check_notes(rows: list, member: str, limits: Limits) -> None:
+    for nid, guid, mid, tags, flds in rows:
         if not (type(nid) is int and type(guid) is str and type(mid) is int and type(tags) is str
                 and type(flds) is str):
             raise _Refused(f"{member}: note {nid!r}", "not a valid note row")
@@ -465,21 +494,21 @@ def _read_collection(conn: sqlite3.Connection, member: str, limits: Limits) -> _
             raise _Refused(f"{member}: note {nid}", "guid longer than 1000 characters")
         if len(tags) > limits.max_field_chars:
             raise _Refused(f"{member}: note {nid} tags", f"longer than {limits.max_field_chars} characters")
-        notes[nid] = (guid, mid, tags, flds)
-    cards = []
-    for cid, nid, did, odid, ord_, queue in _query(
-            conn, member, "SELECT id, nid, did, odid, ord, queue FROM cards ORDER BY nid, ord, id", "cards"):
-        if not (type(cid) is int and type(nid) is int and type(did) is int and type(odid) is int
-                and type(ord_) is int and type(queue) is int):
-            raise _Refused(f"{member}: card {cid!r}", "not a valid card row")
-        cards.append((cid, nid, odid or did, ord_, queue))
-        if len(cards) > limits.max_cards:
-            raise _Refused(member, f"more than {limits.max_cards} cards")
-    revlog = [row for row in _query(conn, member, "SELECT id, cid, ease, time, type FROM revlog ORDER BY id",
-                                    "revlog")
-              if type(row[0]) is int and type(row[1]) is int and type(row[2]) is int and type(row[3]) is int
-              and type(row[4]) is int]
-    return _Collection(decks, notetypes, skipped, notes, cards, revlog)
+
+
+def _fetch(conn: sqlite3.Connection, member: str, sql: str, what: str, limit: int | None = None) -> list:
+    """The rows of a query at once (at most `limit`), with _query's errors."""
+    try:
+        cursor = conn.execute(sql)
+        return cursor.fetchall() if limit is None else cursor.fetchmany(limit)
+    except sqlite3.OperationalError as error:
+        if "interrupted" in str(error):
+            raise _Refused(member, f"reading {what} took longer than the time limit") from None
+        raise _Refused(member, f"not an Anki collection ({what}: {error})") from None
+    except sqlite3.DatabaseError as error:
+        raise _Refused(member, f"not a valid SQLite collection ({what}: {error})") from None
+    except UnicodeDecodeError:
+        raise _Refused(member, f"not a valid collection ({what}: text that is not UTF-8)") from None
 
 
 def _query(conn: sqlite3.Connection, member: str, sql: str, what: str):
@@ -671,28 +700,34 @@ class _Converter:
     """HTML to text for one package, remembering each fragment's text and the media it shows.
 
     A note's fields recur across its cards (a reversed card's front is the forward card's back),
-    so each distinct fragment is converted once.
+    so each distinct fragment is converted once. `text` is a closure (called for every field of
+    every card: no attribute lookups); `shown` collects the media names of the card being rendered.
     """
 
     def __init__(self, media: _MediaIndex, capacity: int = 32 << 20):
-        self.media, self.capacity, self.size = media, capacity, 0  # characters held, of at most `capacity`
-        self.cache: dict[str, tuple[str, tuple[str, ...]]] = {}
-        self.shown: list[str] = []  # media names shown by the card being rendered
+        cache: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self.cache = cache
+        self.shown: list[str] = []
+        size = 0  # characters held, of at most `capacity`
+        names: list[str] = []  # the media one conversion shows
+        get, extend, hook = cache.get, self.shown.extend, media.hook(names)
 
-    def __call__(self, html: str) -> str:
-        hit = self.cache.get(html)
-        if hit is None:
-            names: list[str] = []
-            hit = (html_to_text(html, self.media.hook(names)), tuple(names))
-            if len(html) <= 100_000:
-                self.size += len(html) + len(hit[0])
-                if self.size > self.capacity:
-                    self.cache.clear()
-                    self.size = len(html) + len(hit[0])
-                self.cache[html] = hit
-        if hit[1]:
-            self.shown.extend(hit[1])
-        return hit[0]
+        def text(html: str) -> str:
+            nonlocal size
+            hit = get(html)
+            if hit is None:
+                names.clear()
+                hit = (html_to_text(html, hook), tuple(names))
+                if len(html) <= 100_000:
+                    size += len(html) + len(hit[0])
+                    if size > capacity:
+                        cache.clear()
+                        size = len(html) + len(hit[0])
+                    cache[html] = hit
+            if hit[1]:
+                extend(hit[1])
+            return hit[0]
+        self.text = text
 
 
 _CARD_FIELDS = frozenset({"Deck", "Subdeck", "Card"})
@@ -711,27 +746,35 @@ def _label(guid: str) -> str:
 
 def _build_cards(collection: _Collection, media: _MediaIndex, file: str, member: str,
                  notes_log: _Notes, limits: Limits, progress=None) -> tuple[list[Card], dict[int, str]]:
+    # Runs once per card of the package: per-note work (splitting the fields, the tags, the guid's hash)
+    # is done once per note, and a template that shows one field a side (the stock Basic ones) takes
+    # render_card's simple path inline (simple_plan): the card is its two fields, converted.
     cards: list[Card] = []
     ids: dict[int, str] = {}  # Anki card id -> Card.id
     seen: set[str] = set()
-    content_ids = UniqueIds()  # for notes without a guid
+    content_ids = ContentIds()  # for notes without a guid
     skipped_types: dict[str, int] = {}
     per_card_fields = {ntid: _uses_card_fields(nt) for ntid, nt in collection.notetypes.items()}
-    convert = _Converter(media)
-    shown = convert.shown
-    note_id = None
+    plans = {ntid: simple_plan(nt) for ntid, nt in collection.notetypes.items()}
+    converter = _Converter(media)
+    convert, shown = converter.text, converter.shown
+    used = media.used
+    decks, notes, notetypes = collection.decks, collection.notes, collection.notetypes
+    max_chars = limits.max_field_chars
+    append, add_seen, new_card = cards.append, seen.add, imported_card
+    note_id = note = note_type = note_fields = None
     total = len(collection.cards)
     for number, (cid, nid, did, ord_, queue) in enumerate(collection.cards):
         if progress is not None and number % 2000 == 0:
             progress(number, total)
         if nid != note_id:  # cards come in note order: a note's fields are split once
             note_id = nid
-            note = collection.notes.get(nid)
+            note = notes.get(nid)
             if note is None:
                 notes_log.add(f"{member}: card {cid}", "skipped: its note is missing")
                 continue
-            guid, mid, tags, flds = note
-            note_type = collection.notetypes.get(mid)
+            _, guid, mid, tags, flds = note
+            note_type = notetypes.get(mid)
             if note_type is None:
                 name = collection.skipped_types.get(mid)
                 if name is not None:
@@ -740,55 +783,67 @@ def _build_cards(collection: _Collection, media: _MediaIndex, file: str, member:
                     notes_log.add(f"{member}: note {_label(guid)}", "skipped: its note type is missing")
                 continue
             values = flds.split("\x1f")
-            for i, value in enumerate(values):
-                if len(value) > limits.max_field_chars:
-                    label = note_type.fields[i] if i < len(note_type.fields) else f"field {i + 1}"
-                    raise _Refused(f"{member}: note {_label(guid)} {plain_to_text(label)}",
-                                   f"field longer than {limits.max_field_chars} characters")
-            note_fields = {"Tags": tags.strip(), "Type": note_type.name}
-            note_fields.update(itertools.zip_longest(note_type.fields, values[:len(note_type.fields)], fillvalue=""))
+            if len(flds) > max_chars:  # else no field can be longer
+                for i, value in enumerate(values):
+                    if len(value) > max_chars:
+                        label = note_type.fields[i] if i < len(note_type.fields) else f"field {i + 1}"
+                        raise _Refused(f"{member}: note {_label(guid)} {plain_to_text(label)}",
+                                       f"field longer than {max_chars} characters")
+            note_fields = None  # the fields by name, made when a card needs render_card
+            memo: dict[str, str] | None = None if per_card_fields[mid] else {}
             note_tags, note_guid = split_tags(tags), plain_to_text(guid) or None
+            id_prefix = guid_id_prefix(guid) if guid else None
+            plan = plans[mid]
             card_fields = per_card_fields[mid]
+            type_name = note_type.name
+            width = len(values)
         elif note is None or note_type is None:
             continue
-        deck_path = collection.decks.get(did, ())
-        fields = note_fields
-        if card_fields:
-            templates = note_type.templates
-            template = templates[0] if note_type.cloze and templates else \
-                templates[ord_] if 0 <= ord_ < len(templates) else None
-            fields = {**fields, "Deck": "::".join(deck_path), "Subdeck": deck_path[-1] if deck_path else "",
-                      "Card": template.name if template else ""}
+        simple = plan[ord_] if 0 <= ord_ < len(plan) else None
         shown.clear()
-        try:
-            rendered = render_card(note_type, fields, ord_, convert)
-        except TemplateTooLarge as error:
-            raise _Refused(f"{member}: note {_label(guid)} card {ord_ + 1}", str(error)) from None
-        if rendered is None:
-            notes_log.add(f"{member}: note {_label(guid)} card {ord_ + 1}", "skipped: the card is empty")
-            continue
-        card_id = guid_card_id(guid, ord_) if guid else content_ids.add(content_card_id(rendered.front))
+        if simple is not None:  # render_card's simple path
+            question, answer = simple
+            front = convert(values[question].strip()) if 0 <= question < width else convert("")
+            back = (convert(values[answer].strip()) if 0 <= answer < width else convert("")) if front else ""
+            if not (front and back):
+                notes_log.add(f"{member}: note {_label(guid)} card {ord_ + 1}", "skipped: the card is empty")
+                continue
+            explain = None
+        else:
+            if note_fields is None:
+                note_fields = {"Tags": tags.strip(), "Type": type_name}
+                note_fields.update(itertools.zip_longest(note_type.fields, values[:len(note_type.fields)],
+                                                         fillvalue=""))
+            fields = note_fields
+            if card_fields:
+                deck_path = decks.get(did, ())
+                templates = note_type.templates
+                template = templates[0] if note_type.cloze and templates else \
+                    templates[ord_] if 0 <= ord_ < len(templates) else None
+                fields = {**fields, "Deck": "::".join(deck_path), "Subdeck": deck_path[-1] if deck_path else "",
+                          "Card": template.name if template else ""}
+            try:
+                rendered = render_card(note_type, fields, ord_, convert, memo)
+            except TemplateTooLarge as error:
+                raise _Refused(f"{member}: note {_label(guid)} card {ord_ + 1}", str(error)) from None
+            if rendered is None:
+                notes_log.add(f"{member}: note {_label(guid)} card {ord_ + 1}", "skipped: the card is empty")
+                continue
+            front, back, explain = rendered.front, rendered.back, rendered.explain
+        card_id = f"{id_prefix}{ord_}" if id_prefix is not None else content_ids.add(front)
         if card_id in seen:
             notes_log.add(f"{member}: note {_label(guid)} card {ord_ + 1}",
                           "skipped: the same note and card as another")
             continue
-        seen.add(card_id)
+        add_seen(card_id)
         ids[cid] = card_id
-        card_media = tuple(dict.fromkeys(shown)) if shown else ()
-        media.used.update(dict.fromkeys(card_media))
-        cards.append(Card(
-            id=card_id,
-            front=LocalText((("*", rendered.front),)),
-            back=LocalText((("*", rendered.back),)),
-            explain=LocalText((("*", rendered.explain),)) if rendered.explain else None,
-            tags=note_tags,
-            guid=note_guid,
-            ord=ord_,
-            deck_path=deck_path,
-            note_type=note_type.name,
-            suspended=queue == -1,
-            media=card_media,
-        ))
+        if shown:
+            card_media = tuple(dict.fromkeys(shown))
+            used.update(dict.fromkeys(card_media))
+        else:
+            card_media = ()
+        append(new_card(card_id, front, back, explain, note_tags, note_guid, ord_, decks.get(did, ()), type_name,
+                        queue == -1, card_media))
     for name, count in skipped_types.items():
         notes_log.add(member, f"skipped {count} card{'s' if count > 1 else ''} of note type {name!r} "
                               "(image occlusion is not supported)")

@@ -80,42 +80,86 @@ def html_to_text(html: str, media: MediaHook | None = None) -> str:
     if "<" not in html and "&" not in html and "[sound:" not in html:
         return " ".join(clean(html).split())
     media = media or _default_media
-    holes: list[str] = []
-
-    def hole(text: str) -> str:
-        holes.append(clean(text))
-        return f" \ue000{len(holes) - 1}\ue001 "  # spaced from the words around it
-
-    def media_tag(match: re.Match) -> str:
-        kind = _MEDIA_KINDS[match[1].lower()]
-        src = _SRC.search(match[2])
-        if not src:
-            return ""
-        value = unescape(src[1] if src[1] is not None else src[2] if src[2] is not None else src[3])
-        return hole(media(kind if kind == "image" else media_kind(value), value.strip()))
-
+    holes: list[str] = []  # media placeholders, put back after the text is tidied
     if "\ue000" in html or "\ue001" in html:
         html = html.replace("\ue000", "").replace("\ue001", "")
     html = clean(" ".join(html.split()))  # HTML white space (any run is one space); no escape from here on
     if "<" in html:
-        if _SPECIAL_TAG.search(html):
-            if _DROP_START.search(html):
-                html = _drop_hidden(html)
-            if _MEDIA_TAG.search(html):
-                html = _MEDIA_TAG.sub(media_tag, html)
-        if _BREAK.search(html):
-            html = _BREAK.sub("\n", html)
-        html = _ANY_TAG.sub("", html)
+        plain = _plain_tags(html)
+        if plain is not None:
+            html = plain
+        else:
+            if _SPECIAL_TAG.search(html):
+                if _DROP_START.search(html):
+                    html = _drop_hidden(html)
+                if _MEDIA_TAG.search(html):
+                    html = _MEDIA_TAG.sub(lambda match: _media_tag(match, media, holes), html)
+            html = _ANY_TAG.sub("", _BREAK.sub("\n", html))
     if "&" in html:
-        html = unescape(html)
+        html = _unescape(html)
         if not html.replace("\n", "").isprintable():
             html = clean(html)  # a numeric entity (&#27;) can spell a control character
     if "[sound:" in html:
-        html = _SOUND.sub(lambda m: hole(media(media_kind(m[1]), m[1].strip())), html)
+        html = _SOUND.sub(lambda m: _hole(holes, media(media_kind(m[1]), m[1].strip())), html)
     text = _tidy(html, cleaned=True)
     if holes:
         text = _HOLE.sub(lambda m: holes[int(m[1])], text)
     return text
+
+
+# Most fields' tags are plain ones without attributes: <b>, </i>, <br>, <br />, <div>. When every '<' opens
+# one of these names, the general tag stage (_SPECIAL_TAG, _BREAK, _ANY_TAG) does exactly this: block
+# names become a new line, the others nothing (none is special or starts like a special tag; see the
+# tests). One pass, without the case-insensitive patterns.
+_PLAIN_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]{0,11})( ?/)?>")
+_PLAIN_BLOCKS = frozenset({"br", "div", "p", "li", "ul", "ol", "dl", "dt", "dd", "tr", "table", "hr", "h1", "h2",
+                           "h3", "h4", "h5", "h6", "blockquote", "pre", "section", "article", "footer", "figure",
+                           "figcaption", "summary", "details", "address"})
+_PLAIN_INLINE = frozenset({"b", "i", "u", "s", "em", "strong", "span", "sub", "sup", "small", "big", "font", "code",
+                           "mark", "a", "td", "th", "tbody", "thead", "center", "q", "cite", "del", "ins", "kbd",
+                           "var", "tt", "strike", "ruby", "rt", "rp", "abbr", "label", "nobr", "wbr"})
+
+
+def _plain_tag(match: re.Match) -> str:
+    name = match[2].lower()
+    if name in _PLAIN_BLOCKS:
+        return "\n"
+    if name in _PLAIN_INLINE:
+        return ""
+    return "<"  # not a plain tag: left as a '<', which sends the text to the general stage
+
+
+def _plain_tags(html: str) -> str | None:
+    """The general tag stage's result when every tag in the text is a plain one, else None."""
+    text = _PLAIN_TAG.sub(_plain_tag, html)
+    return None if "<" in text else text
+
+
+def _hole(holes: list[str], text: str) -> str:
+    holes.append(clean(text))
+    return f" \ue000{len(holes) - 1}\ue001 "  # spaced from the words around it
+
+
+def _media_tag(match: re.Match, media: MediaHook, holes: list[str]) -> str:
+    kind = _MEDIA_KINDS[match[1].lower()]
+    src = _SRC.search(match[2])
+    if not src:
+        return ""
+    value = unescape(src[1] if src[1] is not None else src[2] if src[2] is not None else src[3])
+    return _hole(holes, media(kind if kind == "image" else media_kind(value), value.strip()))
+
+
+def _unescape(text: str) -> str:
+    """html.unescape(text); when every '&' starts &amp;, &lt;, &gt;, &quot; or &nbsp; (most fields), by replace().
+
+    Each of those names ends at its ';', so unescape reads each the same wherever it stands; &amp; goes
+    last, so the '&' it makes never starts another entity (unescape makes one pass too).
+    """
+    if text.count("&") == (text.count("&amp;") + text.count("&nbsp;") + text.count("&lt;") + text.count("&gt;")
+                           + text.count("&quot;")):
+        return text.replace("&nbsp;", "\xa0").replace("&lt;", "<").replace("&gt;", ">").replace(
+            "&quot;", '"').replace("&amp;", "&")
+    return unescape(text)
 
 
 def _drop_hidden(html: str) -> str:

@@ -25,7 +25,7 @@ Card ids: from the guid column (the same ids as the Anki package the notes came 
 hash of the front, with -2, -3, ... for repeated fronts.
 
 Reading streams: rows are parsed as they are read, so memory does not grow with the file
-(`iter_text_rows`; `iter_text_cards` keeps only the ids seen, to keep them unique);
+(`iter_text_rows`; `iter_text_cards` keeps only the ids seen, 6 bytes of hash each, to keep them unique);
 `read_text_deck` collects the cards into a Deck.
 """
 
@@ -45,10 +45,9 @@ from quiz.formats.anki_notes import (
     BASIC,
     CLOZE,
     STOCK,
-    UniqueIds,
+    ContentIds,
     bulk_allocation,
     cloze_numbers,
-    content_card_id,
     guid_card_id,
     slug,
     split_deck_name,
@@ -58,7 +57,7 @@ from quiz.formats.anki_notes import (
 )
 from quiz.formats.html_text import html_to_text, is_html, one_line, plain_to_text
 from quiz.formats.problems import DeckError, Problem
-from quiz.model import Card, Deck, LocalText
+from quiz.model import Card, Deck, LocalText, imported_card
 
 SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|", "colon": ":"}
 _SNIFF_ORDER = ("\t", "|", ";", ":", ",", " ")  # Anki's order: least likely inside text first
@@ -319,7 +318,27 @@ class TextFile:
     def _lines(self) -> Iterator[str]:
         """Physical lines for the csv reader; lines starting with '#' where a record would start are comments."""
         pending, self._pending = self._pending, []
-        for line in itertools.chain(pending, iter(self._readline, "")):
+        for line in pending:
+            self.line_no += 1
+            if self._at_record_start:
+                if line[:1] == "#":
+                    continue
+                self._record_line = self.line_no
+                self._at_record_start = False
+            yield line
+        readline, limit = self._file.readline, MAX_LINE_CHARS + 1  # _readline, inlined: it runs for every line
+        while True:
+            try:
+                line = readline(limit)
+            except UnicodeDecodeError:  # a file that changed under us after the encoding check
+                raise self.error(self._read_count + 1, "", f"not {self.encoding} text") from None
+            except OSError as error:
+                raise self.error(self._read_count + 1, "", f"cannot read: {_reason(error)}") from None
+            if not line:
+                return
+            self._read_count += 1
+            if len(line) > MAX_LINE_CHARS:
+                raise self.error(self._read_count, "", f"line longer than {MAX_LINE_CHARS} characters")
             self.line_no += 1
             if self._at_record_start:
                 if line[:1] == "#":
@@ -410,13 +429,12 @@ def iter_text_cards(path: str | Path, *, separator: str | None = None, html: boo
         kinds: dict[str, str | None] = {}
         row_tags: dict[str, tuple[str, ...]] = {}  # a tags field -> the card's tags: few distinct ones recur
         guids: set[str] = set()
-        ids = UniqueIds()
+        ids = ContentIds()
         count = 0
         size = text_file.size() if progress is not None else 0
-        for number, row in enumerate(itertools.chain(first, rows)):
+        for number, (line, fields) in enumerate(itertools.chain(first, rows)):
             if progress is not None and number % 5000 == 0:
                 progress(min(text_file.position(), size), size)
-            fields = row.fields
             width = len(fields)
             guid = fields[guid_col - 1] if 0 < guid_col <= width else ""
             type_name = plain_to_text(fields[type_col - 1]) if 0 < type_col <= width else ""
@@ -437,15 +455,16 @@ def iter_text_cards(path: str | Path, *, separator: str | None = None, html: boo
                 kind = CLOZE if values and "{{c" in values[0] and cloze_numbers(values[0]) else BASIC
             rendered = stock_cards(kind, values, text)
             if not rendered:
-                notes.add(row.line, "no card: " + ("no cloze deletion" if kind == CLOZE else
+                notes.add(line, "no card: " + ("no cloze deletion" if kind == CLOZE else
                                                    "the front or the back is empty"))
                 continue
             if guid:
                 if guid in guids:
-                    notes.add(row.line, "skipped: the same guid as an earlier row")
+                    notes.add(line, "skipped: the same guid as an earlier row")
                     continue
                 guids.add(guid)
-            deck_path = (split_deck_name(fields[deck_col - 1]) if 0 < deck_col <= width else ()) or default_deck
+            deck_path = (split_deck_name(fields[deck_col - 1]) or default_deck) if 0 < deck_col <= width else \
+                default_deck
             if 0 < tags_column <= width:
                 field = fields[tags_column - 1]
                 tags = row_tags.get(field)
@@ -460,18 +479,9 @@ def iter_text_cards(path: str | Path, *, separator: str | None = None, html: boo
             for card_ord, front, back, explain in rendered:
                 count += 1
                 if count > MAX_CARDS:
-                    raise text_file.error(row.line, "", f"more than {MAX_CARDS} cards")
-                yield Card(
-                    id=guid_card_id(guid, card_ord) if guid else ids.add(content_card_id(front)),
-                    front=LocalText((("*", front),)),
-                    back=LocalText((("*", back),)),
-                    explain=LocalText((("*", explain),)) if explain else None,
-                    tags=tags,
-                    guid=shown_guid,
-                    ord=card_ord,
-                    deck_path=deck_path,
-                    note_type=note_type,
-                )
+                    raise text_file.error(line, "", f"more than {MAX_CARDS} cards")
+                yield imported_card(guid_card_id(guid, card_ord) if guid else ids.add(front), front, back, explain,
+                                    tags, shown_guid, card_ord, deck_path, note_type)
         notes.finish()
 
 
@@ -580,7 +590,7 @@ def read_quizlet(path: str | Path, *, term_sep: str | None = None, card_sep: str
     warnings: list[str] = []
     notes = _Warnings(name, warnings)
     cards: list[Card] = []
-    ids = UniqueIds()
+    ids = ContentIds()
     pairs = iter_quizlet_pairs(path, term_sep=term_sep, card_sep=card_sep, encoding=encoding)
     for line, term, definition in pairs:
         if len(term) > MAX_FIELD_CHARS or len(definition or "") > MAX_FIELD_CHARS:
@@ -592,9 +602,9 @@ def read_quizlet(path: str | Path, *, term_sep: str | None = None, card_sep: str
         if not front or not back:
             notes.add(line, "no card: the term or the definition is empty")
             continue
-        card_id = ids.add(content_card_id(front))
+        card_id = ids.add(front)
         if len(cards) >= MAX_CARDS:
             raise DeckError([Problem(name, line, "", f"more than {MAX_CARDS} cards")])
-        cards.append(Card(id=card_id, front=LocalText.of(front), back=LocalText.of(back)))
+        cards.append(imported_card(card_id, front, back, None, (), None, 0, (), None))
     notes.finish()
     return _deck(path, cards, deck_id, warnings)
