@@ -235,6 +235,8 @@ def unchanged_file(conn: sqlite3.Connection, path: str, stamp: str) -> str | Non
 
 
 def _sync_items(conn: sqlite3.Connection, deck_key: int, items: list[ItemContent]) -> SyncReport:
+    from json.encoder import encode_basestring_ascii
+
     stored = {qid: (key, digest, status) for key, qid, digest, status in
               conn.execute("SELECT id, qid, hash, status FROM items WHERE deck = ?", (deck_key,))}
     report = SyncReport("")
@@ -245,7 +247,8 @@ def _sync_items(conn: sqlite3.Connection, deck_key: int, items: list[ItemContent
     for item in items:
         facts = facts_json.get(item.facts)
         if facts is None:
-            facts = facts_json[item.facts] = json.dumps(list(item.facts))
+            # json.dumps(list(facts)), without its per-call overhead (40,000 cards: 40,000 lists).
+            facts = facts_json[item.facts] = f"[{', '.join(map(encode_basestring_ascii, item.facts))}]"
         topic_key = tuple(item.topic.items())
         topic = topic_json.get(topic_key)
         if topic is None:
