@@ -18,7 +18,7 @@ import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from quiz.store.database import transaction
 from quiz.store.schema import ACTIVE, NEW, RETIRED, REVIEW, SUSPENDED
@@ -30,8 +30,7 @@ if TYPE_CHECKING:
 ORIGINS = ("bundled", "file", "imported")
 
 
-@dataclass(frozen=True, slots=True)
-class ItemContent:
+class ItemContent(NamedTuple):  # a tuple: a large imported deck makes 100,000 of them
     """What the store keeps of one question: enough to rebuild it, group it and notice changes."""
 
     qid: str
@@ -116,35 +115,38 @@ def deck_items(deck: Deck) -> list[ItemContent]:
     from quiz.questions.generator import QuestionGenerator
 
     knowledge = Knowledge(deck)
-    heads: dict[str, list] = {}  # id -> [template, anchor, kind, facts, {lang: topic}, hash]
+    languages = deck.languages or ("en",)
+    heads: dict[str, list] = {}  # a fact question's id -> [template, anchor, kind, facts, {lang: topic}]
     rights: dict[str, list[tuple]] = {}  # a fact question's id -> per language: what it asks and accepts
-    for lang in deck.languages or ("en",):
+    cards: dict[str, ItemContent] = {}
+    topics: dict[tuple[str, ...], dict[str, str]] = {}  # a card's tags -> its questions' topic, in every language
+    digests: dict[str, str] = {}
+    for lang in languages:
         generator = QuestionGenerator(deck, lang, seed=0, knowledge=knowledge)
         for q in generator.generate(cards=False):
             if q.id not in heads:
-                heads[q.id], rights[q.id] = [q.template, q.anchor, q.kind, tuple(q.facts), {}, ""], []
+                heads[q.id], rights[q.id] = [q.template, q.anchor, q.kind, tuple(q.facts), {}], []
             rights[q.id].append((lang, q.kind, q.prompt, q.answer_text, sorted(q.accepted),
                                  sorted(q.choices[i] for i in q.answer)))
             heads[q.id][4][lang] = q.topic
-        digests: dict[str, str] = {}
-        tags: dict[tuple[str, ...], str] = {}
         for ask in generator.card_asks():
-            head = heads.get(ask.id)
-            if head is None:
-                card = ask.card
-                digest = digests.get(card.id)
-                if digest is None:
-                    digest = digests[card.id] = _card_hash(card)
-                head = heads[ask.id] = [ask.template, ask.anchor, ask.kind, (card.id,), {}, digest]
-            topic = tags.get(ask.card.tags)
+            if ask.id in cards:
+                continue  # asked in an earlier language: the same card, the same topic
+            card = ask.card
+            digest = digests.get(card.id)
+            if digest is None:
+                digest = digests[card.id] = _card_hash(card)
+            topic = topics.get(card.tags)
             if topic is None:
-                topic = tags[ask.card.tags] = ", ".join(ask.card.tags)
-            head[4][lang] = topic
+                topic = topics[card.tags] = dict.fromkeys(languages, ", ".join(card.tags))
+            cards[ask.id] = ItemContent(ask.id, ask.template, ask.anchor, ask.kind, (card.id,), topic, digest)
     dumps = json.JSONEncoder(ensure_ascii=False).encode
-    for qid, right in rights.items():
-        head = heads[qid]
-        head[5] = hashlib.blake2b(dumps([right, head[3]]).encode(), digest_size=8).hexdigest()
-    return [ItemContent(qid, *head) for qid, head in heads.items()]
+    items = []
+    for qid, (template, anchor, kind, facts, topic) in heads.items():
+        digest = hashlib.blake2b(dumps([rights[qid], facts]).encode(), digest_size=8).hexdigest()
+        items.append(ItemContent(qid, template, anchor, kind, facts, topic, digest))
+    items.extend(cards.values())
+    return items
 
 
 def _card_hash(card) -> str:
