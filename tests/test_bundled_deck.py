@@ -96,3 +96,58 @@ def test_troop_question_offers_north_korea_and_never_iran(deck):
     for q in asked:
         assert q.choices[q.answer[0]] == "North Korea"
         assert "Iran" not in q.choices
+
+
+# -- prebuilt: what registering the bundled deck makes ships with it ---------------------------------
+def _items(conn) -> list[tuple]:
+    return conn.execute("SELECT qid, template, anchor, kind, facts, topic, hash, status FROM items "
+                        "ORDER BY id").fetchall()
+
+
+def test_the_shipped_prebuilt_file_is_what_registering_the_deck_makes(tmp_path):
+    import shutil
+
+    from quiz.store.decks import prebuilt_path, write_prebuilt
+
+    shipped = resolve_deck_path("russia-allies")
+    copy = tmp_path / shipped.name
+    shutil.copy(shipped, copy)
+    assert prebuilt_path(shipped).read_text(encoding="utf-8") == write_prebuilt(copy).read_text(encoding="utf-8"), \
+        "stale: run `python -m quiz.store.decks decks/*.yaml` after changing a bundled deck, the generator " \
+        "or the version"
+
+
+def test_a_bundled_deck_from_its_prebuilt_file_is_the_deck_registered_from_its_text(tmp_path, monkeypatch):
+    import shutil
+
+    from quiz.store import decks
+    from quiz.store.database import open_database
+    from quiz.store.decks import prebuilt_path, register
+
+    shipped = resolve_deck_path("russia-allies")
+    source = shipped.read_text(encoding="utf-8")
+    made = open_database(tmp_path / "made.db", create_folder=False)
+    register(made, source, origin="file", path=str(tmp_path / "elsewhere.yaml"), now_ms=1)  # no prebuilt file there
+    parsed: list[str] = []
+    real_parse = decks.parse
+    monkeypatch.setattr(decks, "parse", lambda *args: parsed.append(args[2]) or real_parse(*args))
+    shipped_db = open_database(tmp_path / "shipped.db", create_folder=False)
+    register(shipped_db, source, origin="bundled", path=str(shipped), now_ms=1)
+    assert parsed == []  # neither parsed nor generated
+    assert _items(shipped_db.conn) == _items(made.conn) and len(_items(made.conn)) > 500
+    model = "SELECT model, model_version FROM decks"
+    assert shipped_db.conn.execute(model).fetchall() == made.conn.execute(model).fetchall()
+
+    # A prebuilt file made from other text (or damaged) is not used: the deck is parsed, items complete.
+    folder = tmp_path / "changed"
+    folder.mkdir()
+    changed = folder / shipped.name
+    changed.write_text(source + "\n# a comment\n", encoding="utf-8")
+    shutil.copy(prebuilt_path(shipped), prebuilt_path(changed))
+    other = open_database(tmp_path / "other.db", create_folder=False)
+    register(other, changed.read_text(encoding="utf-8"), origin="bundled", path=str(changed), now_ms=1)
+    prebuilt_path(changed).write_text("{not json", encoding="utf-8")
+    broken = open_database(tmp_path / "broken.db", create_folder=False)
+    register(broken, source, origin="bundled", path=str(changed), now_ms=1)
+    assert parsed == [str(changed), str(changed)]
+    assert _items(other.conn) == _items(broken.conn) == _items(made.conn)

@@ -8,6 +8,11 @@ changed upserts its items by stable question id: an unchanged question keeps its
 one arrives as new, one whose facts went away is retired (history kept, never shown), and a retired
 one whose facts came back is active again with its old progress. A question whose wording or
 answer changed keeps its progress too, and its new content hash records the change.
+
+A deck quiz ships comes with what registering it makes (`<deck>.built.json` beside the file:
+its model and items, for exactly that text and this quiz version; write_prebuilt() makes it), so
+the first start on a new database neither parses YAML nor generates questions. A test fails
+when the file no longer equals what registering the deck makes.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from quiz.store.database import transaction
@@ -189,12 +195,16 @@ def register(db: Database, source: str | None = None, *, origin: str, path: str 
     enabled = gc.isenabled()
     gc.disable()
     try:
-        if deck is None:
+        built = prebuilt(path, digest) if origin == "bundled" and path else None
+        if built is not None:
+            model, deck, items = built
+        elif deck is None:
             deck = parse(source, fmt, path or "<deck>")
             model = deck_source(deck)  # the parsed form, so sessions need not parse `source` again
+            items = deck_items(deck)
         else:
             model = None  # `source` is the model itself
-        items = deck_items(deck)
+            items = deck_items(deck)
         return _store(db, deck, items, {
             "name": deck.id, "title": json.dumps(deck.title.to_plain(), ensure_ascii=False),
             "languages": json.dumps(list(deck.languages)), "origin": origin, "path": path, "format": fmt,
@@ -220,6 +230,42 @@ def _store(db: Database, deck: Deck, items: list[ItemContent], row: dict, now_ms
         report = _sync_items(conn, deck_key, items)
     report.deck = deck.id
     return report
+
+
+def prebuilt_path(path: str | Path) -> Path:
+    """Where a deck file's prebuilt model and items are: `<deck>.built.json` beside it."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.built.json")
+
+
+def write_prebuilt(path: str | Path) -> Path:
+    """Write what registering the deck file at `path` makes (its model and items) beside it."""
+    source = Path(path).read_text(encoding="utf-8")
+    deck = parse(source, "yaml", str(path))
+    items = deck_items(deck)
+    doc = {"source_hash": source_hash(source), "model_version": model_version(), "model": deck_source(deck),
+           "items": [list(item) for item in items]}
+    target = prebuilt_path(path)
+    target.write_text(json.dumps(doc, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    return target
+
+
+def prebuilt(path: str, digest: str) -> tuple[str, Deck, list[ItemContent]] | None:
+    """The model (as text and as a Deck) and items prebuilt for the deck file at `path`, if made
+    from the text whose source_hash is `digest` by this version of quiz; else None (then they are
+    made here)."""
+    from quiz.formats.json_deck import deck_from_json
+
+    try:
+        doc = json.loads(prebuilt_path(path).read_text(encoding="utf-8"))
+        if doc["source_hash"] != digest or doc["model_version"] != model_version():
+            return None
+        items = [ItemContent(qid, template, anchor, kind, tuple(facts), dict(topic), content)
+                 for qid, template, anchor, kind, facts, topic, content in doc["items"]]
+        model = doc["model"]
+        return model, deck_from_json(model, path), items
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def file_stamp(size: int, mtime_ns: int) -> str:
@@ -386,3 +432,10 @@ def counts(conn, now_ms: int) -> dict[int, dict]:
             entry["review" if state == REVIEW else "learning"] += number
             entry["due"] += due or 0
     return out
+
+
+if __name__ == "__main__":  # python -m quiz.store.decks decks/*.yaml: rewrite the bundled decks' prebuilt files
+    import sys
+
+    for name in sys.argv[1:]:
+        print(write_prebuilt(name))
