@@ -291,16 +291,15 @@ def _sync_items(conn: sqlite3.Connection, deck_key: int, items: list[ItemContent
     new_rows, changed, restored = [], [], []
     # Many items share their facts (a card's questions) and topics (a deck's tags): each JSON made once.
     facts_json: dict[tuple[str, ...], str] = {}
-    topic_json: dict[tuple, str] = {}
+    topic_json: dict[int, str] = {}  # by the dict's identity: deck_items shares one among a card deck's items
     for item in items:
         facts = facts_json.get(item.facts)
         if facts is None:
             # json.dumps(list(facts)), without its per-call overhead (40,000 cards: 40,000 lists).
             facts = facts_json[item.facts] = f"[{', '.join(map(encode_basestring_ascii, item.facts))}]"
-        topic_key = tuple(item.topic.items())
-        topic = topic_json.get(topic_key)
+        topic = topic_json.get(id(item.topic))  # `items` keeps every dict alive: an id is never reused here
         if topic is None:
-            topic = topic_json[topic_key] = json.dumps(item.topic, ensure_ascii=False)
+            topic = topic_json[id(item.topic)] = json.dumps(item.topic, ensure_ascii=False)
         content = (item.template, item.anchor, item.kind, facts, topic, item.hash)
         if item.qid not in stored:
             new_rows.append((deck_key, item.qid, *content, ACTIVE, NEW))
@@ -312,7 +311,7 @@ def _sync_items(conn: sqlite3.Connection, deck_key: int, items: list[ItemContent
             changed.append((*content, key))
         else:
             report.unchanged += 1
-    wanted = {item.qid for item in items}
+    wanted = {item.qid for item in items} if stored else set()
     gone = [(key,) for qid, (key, _, status) in stored.items() if qid not in wanted and status != RETIRED]
     conn.executemany(f"INSERT INTO items (deck, qid, {', '.join(_CONTENT)}, status, state) "
                      f"VALUES ({', '.join('?' * (len(_CONTENT) + 4))})", new_rows)

@@ -33,6 +33,7 @@ failure; it is called once after the commit, with done == total and stage "done"
 from __future__ import annotations
 
 import filecmp
+import itertools
 import os
 import shutil
 import tempfile
@@ -363,11 +364,16 @@ def _suspensions(conn: sqlite3.Connection, deck_key: int, deck: Deck, old: dict,
             wanted[f"card:{card.id}"] = card.suspended
     if not wanted:
         return
-    # One pass over the deck's items (anchors are not indexed: a query per card would scan them all).
+    # The deck's items of those cards, a batch of anchors a pass (anchors are not indexed: SQLite looks
+    # through the deck's items once a batch, instead of handing every item to Python).
     suspend, unsuspend = [], []
     suspended, unsuspended = set(), set()
-    for key, anchor, status, leech in conn.execute("SELECT id, anchor, status, leech FROM items WHERE deck = ?",
-                                                   (deck_key,)):
+    anchors = list(wanted)
+    rows = itertools.chain.from_iterable(
+        conn.execute(f"SELECT id, anchor, status, leech FROM items WHERE deck = ? AND anchor IN "
+                     f"({', '.join('?' * len(batch))})", (deck_key, *batch))
+        for batch in (anchors[start:start + 500] for start in range(0, len(anchors), 500)))
+    for key, anchor, status, leech in rows:
         target = wanted.get(anchor)
         if target is True and status == "active":
             suspend.append((key,))
