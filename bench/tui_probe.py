@@ -81,7 +81,7 @@ def question_on_screen(screen) -> bool:
     card = screen.query_one("#card")  # one widget: the prompt, then a line per option
     if not _laid_out(card) or card.prompt is None or card.prompt.plain != question.prompt:
         return False
-    drawn = str(card.visual)
+    drawn = _drawn(card)
     if question.prompt.split()[0] not in drawn:
         return False
     if question.kind in CHOICE_KINDS:
@@ -92,9 +92,14 @@ def question_on_screen(screen) -> bool:
     return question.kind not in TYPED_KINDS or _laid_out(screen.query_one("#typed"))
 
 
+def _drawn(card) -> str:
+    """The card's text as drawn (its lines' plain text: joining them as Content costs a long card ms)."""
+    return "\n".join(line.plain for line in card.lines)
+
+
 def _panel_on_screen(screen) -> bool:
     card = screen.query_one("#after" if screen.shown.question.kind in TYPED_KINDS else "#card")
-    return card.panel_shown and _laid_out(card) and card.panel.plain.split("\n")[0][:10] in str(card.visual)
+    return card.panel_shown and _laid_out(card) and card.panel_parts[0].plain.split("\n")[0][:10] in _drawn(card)
 
 
 def feedback_on_screen(screen) -> bool:

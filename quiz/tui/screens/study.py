@@ -19,6 +19,7 @@ from quiz.i18n import format_date, interval
 from quiz.questions.question import CHOICE_KINDS, TYPED_KINDS
 from quiz.tui.literal import clean, literal
 from quiz.tui.screens.base import QuizScreen
+from quiz.tui.widgets.answer_line import AnswerLine
 from quiz.tui.widgets.buttons import Button, ButtonRow
 from quiz.tui.widgets.options import Card
 
@@ -88,7 +89,7 @@ class StudyScreen(QuizScreen):
         body.can_focus = False  # a click on the question must not take the focus from the answer line
         with body:
             yield Card(id="card")  # prompt, options, and (but for typed kinds) feedback and buttons
-            yield Input(id="typed")
+            yield AnswerLine(id="typed")
             yield Card(id="after")  # typed kinds: feedback and buttons, under the answer line
         yield Static(id="study-hint", classes="hint", markup=False)
         yield ButtonRow(id="study-keys", pad=0, gap=2, center=False, hover="underline")
@@ -98,7 +99,7 @@ class StudyScreen(QuizScreen):
         self.top = self.query_one("#study-top", Static)
         self.body = self.query_one("#study-body", VerticalScroll)
         self.card = self.query_one("#card", Card)
-        self.typed = self.query_one("#typed", Input)
+        self.typed = self.query_one("#typed", AnswerLine)
         self.after = self.query_one("#after", Card)
         self.hint = self.query_one("#study-hint", Static)
         self.keys = self.query_one("#study-keys", ButtonRow)
@@ -171,12 +172,17 @@ class StudyScreen(QuizScreen):
         self.card.set_question(literal(question.prompt), choices, question.kind == "multi_select")
         typed = self.typed
         typed.display = typed_kind
+        # Once focused, the answer line keeps the focus (locked while it is not for typing, then keys
+        # pass through it to the screen): a focus change restyles, a frame's worth of time per key.
         if typed_kind:
             typed.value = ""
-            typed.can_focus = True
-            typed.focus()
-        elif self.focused is not None:
-            self.set_focus(None)
+            typed.set_locked(False)
+            if self.focused is not typed:
+                typed.focus()
+        else:
+            typed.set_locked(True)
+            if self.focused is not None and self.focused is not typed:
+                self.set_focus(None)
         self.after.display = False
         self.after.set_question(None)
         self.started = self.app.ticks()
@@ -324,11 +330,9 @@ class StudyScreen(QuizScreen):
         picked = list(response) if isinstance(response, list) else []
         if question.kind in CHOICE_KINDS:
             self.card.show_result(question.answer, picked)
-        # The answer line keeps what was typed but takes no more keys: Enter, Space, u, g and s are
-        # the screen's again. (Not `disabled`: that restyles it, a frame's worth of time.)
-        self.typed.can_focus = False
-        if self.focused is not None:
-            self.set_focus(None)
+        # The answer line keeps what was typed, and the focus, but takes no more keys: Enter, Space,
+        # u, g and s are the screen's again. (Not `disabled`, nor a blur: both restyle it.)
+        self.typed.set_locked(True)
         self.show_feedback()
         self.update_state()
         self.redraw(self.after.display)
@@ -356,9 +360,9 @@ class StudyScreen(QuizScreen):
         elif outcome.next_due and not outcome.practice:
             seconds = (outcome.next_due - self.app.now()).total_seconds()
             parts.append(Content.styled(t("study.next_due", when=interval(seconds, self.app.lang)), "dim"))
-        self.show_panel(Content("\n").join(parts), "-right" if outcome.correct else "-wrong")
+        self.show_panel(parts, "-right" if outcome.correct else "-wrong")
 
-    def show_panel(self, content: Content, kind: str) -> None:
+    def show_panel(self, content: list[Content], kind: str) -> None:
         """The panel under the question: feedback (-right, -wrong) or a flashcard's answer (-reveal);
         drawn by the next redraw()."""
         card = self.panel_card()
@@ -389,7 +393,7 @@ class StudyScreen(QuizScreen):
         question, t = self.shown.question, self.app.t
         parts = [Content.assemble((t("study.answer") + " ", "bold"), literal(question.answer_text))]
         parts += self.explanation_lines(question.explanation, question.sources)
-        self.show_panel(Content("\n").join(parts), "-reveal")
+        self.show_panel(parts, "-reveal")
 
     def bring_into_view(self) -> None:
         """Scroll as little as shows the panel with the buttons under it (its top, if it is too tall)."""

@@ -5,7 +5,8 @@ each a message round trip to the screen, plus a layout because their heights cha
 whose text is built once per state, an answer or the next question redraws one widget; and while
 the card is shorter than the view it keeps the view's height (min-height: 100%), so its size does
 not change and no layout is needed (bench/bench_tui.py). Clicks find their option or button by line
-and column: the card wraps its own lines to its width, so it knows which line is what.
+and column: the card wraps its own lines to its width, so it knows which line is what. It draws only
+the lines on screen (render_line): a 129-line explanation cost 30 ms a key when all of it was drawn.
 
 All deck text is literal (quiz.tui.literal), never markup.
 """
@@ -13,9 +14,11 @@ All deck text is literal (quiz.tui.literal), never markup.
 from __future__ import annotations
 
 from textual import events
-from textual.content import Content
+from textual.content import Content, Span
 from textual.geometry import Offset, Region
 from textual.message import Message
+from textual.strip import Strip
+from textual.visual import Visual
 from textual.widget import Widget
 
 from quiz.tui.literal import literal
@@ -45,7 +48,13 @@ class Card(Widget):
 
     def __init__(self, *, id: str | None = None):
         super().__init__(id=id)
-        self._content = Content("")
+        self.set_reactive(Card.auto_links, False)  # no links here; Textual would style each line's (slow)
+        self._drawn: list[Content] = []  # the lines of the last draw, wrapped
+        self._drawn_keys: list[tuple] = []  # and their keys (as _keys, which forget_drawn() empties)
+        self._content: Content | None = Content("")  # the same joined: built when asked for (visual)
+        self._selected: tuple | None = None  # (selection, lines, width, strips): see render_line()
+        self._strips: dict[tuple, Strip] = {}  # a drawn line's key and width -> its strip
+        self._strips_style = None  # the visual style they were rendered with
         self._keys: list[tuple] = []  # each drawn line's (text, spans): what changed since the last draw
         self.prompt: Content | None = None
         self.choices: list[str] = []
@@ -54,8 +63,10 @@ class Card(Widget):
         self.keys: set[int] | None = None  # after the answer: the right options
         self.picked: set[int] = set()  # after the answer: what the learner picked
         self.hovered: int | None = None  # option under the mouse
-        self.panel: Content | None = None
+        self._panel: list[Content] | None = None  # the panel's parts (see the panel property)
+        self._panel_text: Content | None = None
         self.panel_kind = ""
+        self._paragraphs: list[Content] = []  # the panel's lines, as given
         self.buttons: list[Button] = []
         self.hovered_button: int | None = None
         self.spans: list[tuple[int, int, str]] = []  # buttons: (first column, end column, action)
@@ -72,7 +83,7 @@ class Card(Widget):
         Like every setter here but toggle(), drawn with the next draw(): one draw per key."""
         self.prompt, self.choices, self.multi = prompt, list(choices), multi
         self.chosen, self.keys, self.picked, self.hovered = set(), None, set(), None
-        self.panel, self.buttons, self.hovered_button = None, [], None
+        self._panel, self._paragraphs, self.buttons, self.hovered_button = None, [], [], None
 
     def toggle(self, index: int) -> None:
         self.chosen ^= {index}
@@ -85,10 +96,26 @@ class Card(Widget):
         """Mark the right options, and the learner's wrong picks (drawn with the next draw())."""
         self.keys, self.picked, self.hovered = set(keys), set(picked), None
 
-    def set_panel(self, content: Content | None, kind: str = "") -> None:
-        """The panel under the question (feedback: -right, -wrong; a flashcard's answer: -reveal);
-        drawn with the next draw()."""
-        self.panel, self.panel_kind = content, kind
+    def set_panel(self, content: Content | list[Content] | None, kind: str = "") -> None:
+        """The panel under the question (feedback: -right, -wrong; a flashcard's answer: -reveal), as
+        one text or its parts (each on its own lines); drawn with the next draw()."""
+        parts = None if content is None else content if isinstance(content, list) else [content]
+        self._panel, self._panel_text, self.panel_kind = parts, None, kind
+        self._paragraphs = [line for part in parts or () for line in _split_lines(part)]  # (once, not per draw)
+
+    @property
+    def panel_parts(self) -> list[Content]:
+        """The panel's parts as given to set_panel() (none without a panel)."""
+        return self._panel or []
+
+    @property
+    def panel(self) -> Content | None:
+        """The panel's text (joined when asked for: tests and the bench read it)."""
+        if self._panel is None:
+            return None
+        if self._panel_text is None:
+            self._panel_text = Content("\n").join(self._panel)
+        return self._panel_text
 
     def set_buttons(self, buttons: list[Button]) -> None:
         """Drawn with the next draw()."""
@@ -114,7 +141,7 @@ class Card(Widget):
 
     @property
     def panel_shown(self) -> bool:
-        return self.panel is not None
+        return self._panel is not None
 
     def labels(self) -> list[str]:
         """Each button's label as plain text, its lines joined by newlines."""
@@ -151,7 +178,7 @@ class Card(Widget):
         # now saves drawing it all again (and a layout) when the resize comes. (The estimate saves
         # wrapping a long card twice.)
         narrow = (isinstance(parent, Widget) and parent.is_scrollable and not parent.show_vertical_scrollbar
-                  and parent.content_size.height > 0)
+                  and parent.styles.scrollbar_gutter != "stable" and parent.content_size.height > 0)
         if narrow and self._estimate(width) > parent.content_size.height:
             width -= parent.styles.scrollbar_size_vertical
             narrow = False
@@ -165,15 +192,17 @@ class Card(Widget):
         height = max(len(lines), view) if self.fill else len(lines)
         layout, self._height = height != self._height, height
         keys = [(line.plain, tuple(line.spans)) for line in lines]
-        self._content = Content("\n").join(lines)
-        if layout or not self._keys or not self.is_mounted:
+        self._drawn, self._drawn_keys, self._content = lines, keys, None
+        if not self._keys or not self.is_mounted or width != self.size.width:
             self.refresh(layout=layout)
         else:  # only the lines that changed are drawn again (and only their rows of the screen)
             old = self._keys
             changed = [y for y in range(max(len(old), len(keys)))
                        if y >= len(old) or y >= len(keys) or old[y] != keys[y]]
             if changed:
-                self.refresh(*_runs(changed, max(width, self.size.width)))
+                self.refresh(*_runs(changed, width), layout=layout)
+            elif layout:
+                self.refresh(layout=True)
         self._keys = keys
         return layout
 
@@ -184,8 +213,8 @@ class Card(Widget):
 
         count = rows(self.prompt, width) + 1 if self.prompt is not None else 0
         count += sum(rows(Content(text), width - 5) for text in self.choices)
-        if self.panel is not None:
-            count += 1 + sum(rows(line, width - len(BAR)) for line in self.panel.split("\n"))
+        if self._panel is not None:
+            count += 1 + sum(rows(line, width - len(BAR)) for line in self._paragraphs)
         return count + (3 if self.buttons else 0)
 
     def _lines(self, width: int) -> list[Content]:
@@ -193,8 +222,8 @@ class Card(Widget):
         lines: list[Content] = []
 
         def add(content: Content, indent: int = 0, prefix: Content | None = None) -> None:
-            for line in content.wrap(max(1, width - indent)) or [Content("")]:
-                lines.append(Content.assemble(prefix, line) if prefix is not None else line)
+            for line in _wrap(content, max(1, width - indent)):
+                lines.append(_prefixed(prefix, line) if prefix is not None else line)
 
         def gap() -> None:  # one blank line between parts (as collapsed margins would give)
             if lines and lines[-1].plain:
@@ -211,14 +240,14 @@ class Card(Widget):
             style = {"key": KEY, "wrong": WRONG, "selected": SELECTED}.get(self.state(index), "")
             if not style and index == self.hovered:
                 style = HOVER
-            for wrapped in line.wrap(width) or [Content("")]:
+            for wrapped in _wrap(line, width):
                 lines.append(wrapped.stylize_before(style) if style else wrapped)
             self.option_lines.append((first, len(lines)))
         first_panel = len(lines)
-        if self.panel is not None:
+        if self._panel is not None:
             gap()
             bar = Content.styled(BAR, PANEL_BARS.get(self.panel_kind, "$primary"))
-            for paragraph in self.panel.split("\n"):
+            for paragraph in self._paragraphs:
                 add(paragraph, len(BAR), bar)
         self.button_line, self.spans = -1, []
         if self.buttons:
@@ -230,12 +259,46 @@ class Card(Widget):
         return lines
 
     def render(self) -> Content:
-        return self._content
+        return self.visual
+
+    @property
+    def lines(self) -> list[Content]:
+        """The lines drawn, wrapped (what the card shows, a line each)."""
+        return self._drawn
 
     @property
     def visual(self) -> Content:
         """What the card shows (as Static.visual: tests and the bench read it)."""
+        if self._content is None:
+            self._content = Content("\n").join(self._drawn)
         return self._content
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return max(1, len(self._drawn))  # (Textual would wrap the whole text again to count its lines)
+
+    def render_line(self, y: int) -> Strip:
+        """One line of the card: only the lines in view are rendered, and only those that changed."""
+        width = self.size.width
+        if not 0 <= y < len(self._drawn) or width <= 0:
+            return Strip.blank(width, self.visual_style.rich_style)
+        selection = self.text_selection
+        if selection is None:
+            # The same line is often drawn again (a layout repaints the card; options recur): from a cache.
+            style = self.visual_style
+            if style is not self._strips_style or len(self._strips) > 500:
+                self._strips, self._strips_style = {}, style
+            key = (self._drawn_keys[y], width)
+            strip = self._strips.get(key)
+            if strip is None:
+                strip = self._strips[key] = Visual.to_strips(self, self._drawn[y], width, 1, style)[0]
+            return strip
+        # Text selected with the mouse: its offsets are the whole text's, so render it whole (once).
+        cached = self._selected
+        if cached is None or cached[0] != selection or cached[1] is not self._drawn or cached[2] != width:
+            cached = self._selected = (selection, self._drawn, width,
+                                       Visual.to_strips(self, self.visual, width, None, self.visual_style))
+        strips = cached[3]
+        return strips[y] if y < len(strips) else Strip.blank(width, self.visual_style.rich_style)
 
     def set_fill(self, fill: bool) -> None:
         """Whether the card fills the view when shorter than it (then its height seldom changes)."""
@@ -291,6 +354,31 @@ class Card(Widget):
         if self.hovered is not None or self.hovered_button is not None:
             self.hovered = self.hovered_button = None
             self.draw()
+
+
+def _wrap(content: Content, width: int) -> list[Content]:
+    """content.wrap(width), without wrapping a line that fits (most do: Content.wrap costs ~80 µs)."""
+    text = content.plain
+    if "\n" not in text and "\t" not in text and content.cell_length <= width:
+        return [content]
+    return content.wrap(width) or [Content("")]
+
+
+def _split_lines(content: Content) -> list[Content]:
+    """content.split("\n"), faster for the common case: plain text (a long explanation)."""
+    text = content.plain
+    if "\n" not in text:
+        return [content]
+    if content.spans:
+        return content.split("\n")
+    return [Content(line, strip_control_codes=False) for line in text.split("\n")]  # (stripped already)
+
+
+def _prefixed(prefix: Content, line: Content) -> Content:
+    """Content.assemble(prefix, line), a sixth of its cost (both are Content already: no stripping)."""
+    offset = len(prefix.plain)
+    spans = [*prefix.spans, *(Span(start + offset, end + offset, style) for start, end, style in line.spans)]
+    return Content(prefix.plain + line.plain, spans, strip_control_codes=False)
 
 
 def _runs(rows: list[int], width: int) -> list[Region]:
