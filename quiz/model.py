@@ -148,6 +148,23 @@ class Card:
     media: tuple[str, ...] = ()  # names of the media files the card shows (keys of Deck.media_files)
 
 
+def slots_maker(cls):
+    """A function making `cls` (a frozen slots dataclass without __post_init__) from every field,
+    positionally, in field order: the same object as cls(...) makes, without the frozen __init__'s
+    object.__setattr__ per field (a large deck's model builds tens of thousands of them on every
+    session start). Written out per class, as dataclasses writes __init__."""
+    import dataclasses
+
+    names = [f.name for f in dataclasses.fields(cls)]
+    if getattr(cls, "__slots__", None) != tuple(names) or hasattr(cls, "__post_init__"):
+        raise TypeError(f"{cls.__name__}: not a plain slots dataclass")
+    lines = [f"def make({', '.join(names)}):", "    obj = new(cls)",
+             *(f"    set_{name}(obj, {name})" for name in names), "    return obj"]
+    scope = {"new": object.__new__, "cls": cls, **{f"set_{name}": getattr(cls, name).__set__ for name in names}}
+    exec("\n".join(lines), scope)  # our own field names, as dataclasses does it
+    return scope["make"]
+
+
 # Fast constructors for the importers, which make a Card and two or three LocalTexts per card of a
 # deck of 100,000 cards. A frozen dataclass's __init__ sets each field through object.__setattr__
 # (4-5 µs for a Card); setting the slots through their descriptors makes the same object in ~1 µs.

@@ -3,6 +3,7 @@ and a deck's fitted FSRS parameters reaching its scheduler."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -248,3 +249,26 @@ def test_a_parsed_deck_with_its_json_is_not_serialised_again(tmp_path, mini_path
     assert report.added > 0
     assert db.conn.execute("SELECT source, format FROM decks").fetchone() == (made, "json")
     db.close()
+
+
+def test_slots_maker_makes_what_the_dataclass_constructor_makes():
+    from dataclasses import dataclass
+
+    from quiz.model import slots_maker
+
+    both = LocalText.of({"en": "Hello", "id": "Halo"})
+    made = slots_maker(Fact)("f1", "a", "r", both, "reported", True, "2020", ("s1",), both, ("x",))
+    assert made == Fact("f1", "a", "r", both, "reported", True, "2020", ("s1",), both, ("x",))
+    assert type(made) is Fact and made.is_false and hash(made) == hash(Fact("f1", "a", "r", both, "reported", True,
+                                                                              "2020", ("s1",), both, ("x",)))
+    assert slots_maker(Entity)("a", "country", both, (), ()) == Entity("a", "country", both)
+    assert slots_maker(LocalText)((("*", "x"),)) == LocalText.of("x")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.id = "other"  # still frozen
+
+    @dataclass
+    class Loose:
+        a: int
+
+    with pytest.raises(TypeError):
+        slots_maker(Loose)
