@@ -498,22 +498,21 @@ def _check_notes(rows: list, member: str, limits: Limits) -> None:
 
 def _fetch(conn: sqlite3.Connection, member: str, sql: str, what: str, limit: int | None = None) -> list:
     """The rows of a query at once (at most `limit`), with _query's errors."""
-    try:
+    with _reading(member, what):
         cursor = conn.execute(sql)
         return cursor.fetchall() if limit is None else cursor.fetchmany(limit)
-    except sqlite3.OperationalError as error:
-        if "interrupted" in str(error):
-            raise _Refused(member, f"reading {what} took longer than the time limit") from None
-        raise _Refused(member, f"not an Anki collection ({what}: {error})") from None
-    except sqlite3.DatabaseError as error:
-        raise _Refused(member, f"not a valid SQLite collection ({what}: {error})") from None
-    except UnicodeDecodeError:
-        raise _Refused(member, f"not a valid collection ({what}: text that is not UTF-8)") from None
 
 
 def _query(conn: sqlite3.Connection, member: str, sql: str, what: str):
-    try:
+    with _reading(member, what):
         yield from conn.execute(sql)
+
+
+@contextlib.contextmanager
+def _reading(member: str, what: str):
+    """SQLite's errors while reading `what` from a member, as one line naming both."""
+    try:
+        yield
     except sqlite3.OperationalError as error:
         if "interrupted" in str(error):
             raise _Refused(member, f"reading {what} took longer than the time limit") from None
