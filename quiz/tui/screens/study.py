@@ -7,6 +7,8 @@ the next question never shows before its predecessor is safe on disk.
 
 from __future__ import annotations
 
+from functools import partial
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -82,6 +84,7 @@ class StudyScreen(QuizScreen):
         self.title_text = ""
         self.started = 0.0  # when the question appeared (app.ticks() seconds)
         self.intervals: dict = {}  # a revealed flashcard's grade -> timedelta
+        self._collect_pending = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="study-top", markup=False)
@@ -203,6 +206,38 @@ class StudyScreen(QuizScreen):
             layout = self.after.draw() or layout
         if layout:
             self.lay_out_now()
+        self.collect_when_idle()
+
+    def collect_when_idle(self, tries: int = 0) -> None:
+        """Collect this key's garbage once its frame is painted, while the learner reads it."""
+        if tries == 0:
+            if self._collect_pending:
+                return
+            self._collect_pending = True
+            self.call_after_refresh(self.collect_when_idle, 1)
+            return
+        # Called after a refresh; but the cards' own refreshes may not have reached the screen yet,
+        # or a layout may follow the first frame (a resize): look again a frame later. (A timer, so
+        # that the widgets' tasks run meanwhile; call_after_refresh again would not let them. One
+        # frame, not less: each look is a timer, made while the key is still being drawn.)
+        widgets = (self, self.top, self.body, self.card, self.typed, self.after, self.hint)
+        busy = self._dirty_widgets or any(widget.message_queue_size or widget._repaint_required
+                                          or widget._layout_required or widget._scroll_required
+                                          for widget in widgets)
+        if busy and tries < 10:
+            self.set_timer(1 / 60, partial(self.collect_when_idle, tries + 1))
+            return
+        self._collect_pending = False
+        self.prepare_panel()
+        self.app.collect_garbage()
+
+    def prepare_panel(self) -> None:
+        """While the learner reads the question: wrap its explanation for the panel that answering
+        (or revealing) shows, so that key does not."""
+        if self.shown is not None and self.phase == ASKING:
+            question = self.shown.question
+            answer = Content.assemble((self.app.t("study.answer") + " ", "bold"), literal(question.answer_text))
+            self.panel_card().prepare([answer, *self.explanation_lines(question.explanation, question.sources)])
 
     def lay_out_now(self) -> None:
         """Lay out in the frame that follows this key, not one 60 Hz tick later: the widgets' own

@@ -5,7 +5,9 @@ frame for that alone; focusing it again at the next typed question did the same.
 the focus but takes no keys: printable keys, Enter and its editing keys go on to the screen's
 bindings, as if nothing were focused. It looks as it does without the focus, by two inline styles
 (a class would restyle it through the stylesheet: 2 ms for an Input). The study screen locks it
-after an answer, and keeps it locked (and hidden) while questions of other kinds show.
+after an answer, and keeps it locked (and hidden) while questions of other kinds show. Hidden and
+locked, it keeps the focus too: Textual blurs a widget that is hidden, and the blur, then the focus
+at the next typed question, were each a restyle (2-4 ms) on the key that showed the next question.
 """
 
 from __future__ import annotations
@@ -50,6 +52,10 @@ class AnswerLine(Input):
 
     def _on_paste(self, event: events.Paste) -> None:
         if self.locked:
+            event.prevent_default()
+
+    def _on_hide(self, event: events.Hide) -> None:
+        if self.locked:  # (Widget's handler would blur it; it has no scrollbars to tell)
             event.prevent_default()
 
     def _on_focus(self, event: events.Focus) -> None:

@@ -55,6 +55,7 @@ class Card(Widget):
         self._selected: tuple | None = None  # (selection, lines, width, strips): see render_line()
         self._strips: dict[tuple, Strip] = {}  # a drawn line's key and width -> its strip
         self._strips_style = None  # the visual style they were rendered with
+        self._wraps: dict[tuple, list[Content]] = {}  # (text, spans, width) -> its lines: see prepare()
         self._keys: list[tuple] = []  # each drawn line's (text, spans): what changed since the last draw
         self.prompt: Content | None = None
         self.choices: list[str] = []
@@ -120,6 +121,14 @@ class Card(Widget):
     def set_buttons(self, buttons: list[Button]) -> None:
         """Drawn with the next draw()."""
         self.buttons, self.hovered_button = buttons, None
+
+    def prepare(self, parts: list[Content]) -> None:
+        """Wrap now (while the learner reads the question) what a later set_panel() will show: a
+        long explanation's wrapping (~5 ms) then costs nothing on the key that answers."""
+        width = max(1, self.width() - len(BAR))
+        for part in parts:
+            for paragraph in _split_lines(part):
+                self._wrap(paragraph, width)
 
     def forget_drawn(self) -> None:
         """Draw every line at the next draw() (the card was hidden: what it drew last is gone)."""
@@ -222,7 +231,7 @@ class Card(Widget):
         lines: list[Content] = []
 
         def add(content: Content, indent: int = 0, prefix: Content | None = None) -> None:
-            for line in _wrap(content, max(1, width - indent)):
+            for line in self._wrap(content, max(1, width - indent)):
                 lines.append(_prefixed(prefix, line) if prefix is not None else line)
 
         def gap() -> None:  # one blank line between parts (as collapsed margins would give)
@@ -240,7 +249,7 @@ class Card(Widget):
             style = {"key": KEY, "wrong": WRONG, "selected": SELECTED}.get(self.state(index), "")
             if not style and index == self.hovered:
                 style = HOVER
-            for wrapped in _wrap(line, width):
+            for wrapped in self._wrap(line, width):
                 lines.append(wrapped.stylize_before(style) if style else wrapped)
             self.option_lines.append((first, len(lines)))
         first_panel = len(lines)
@@ -256,6 +265,20 @@ class Card(Widget):
             self.button_line = len(lines)
             lines.extend(rows)
         self.panel_lines = (first_panel, len(lines))
+        return lines
+
+    def _wrap(self, content: Content, width: int) -> list[Content]:
+        """content.wrap(width), without wrapping a line that fits (most do: Content.wrap costs ~80 µs),
+        and each text that does wrapped once for a width (a redraw wraps the same paragraphs again)."""
+        text = content.plain
+        if "\n" not in text and "\t" not in text and content.cell_length <= width:
+            return [content]
+        key = (text, tuple(content.spans), width)
+        lines = self._wraps.get(key)
+        if lines is None:
+            if len(self._wraps) >= 200:
+                self._wraps.clear()
+            lines = self._wraps[key] = content.wrap(width) or [Content("")]
         return lines
 
     def render(self) -> Content:
@@ -354,14 +377,6 @@ class Card(Widget):
         if self.hovered is not None or self.hovered_button is not None:
             self.hovered = self.hovered_button = None
             self.draw()
-
-
-def _wrap(content: Content, width: int) -> list[Content]:
-    """content.wrap(width), without wrapping a line that fits (most do: Content.wrap costs ~80 µs)."""
-    text = content.plain
-    if "\n" not in text and "\t" not in text and content.cell_length <= width:
-        return [content]
-    return content.wrap(width) or [Content("")]
 
 
 def _split_lines(content: Content) -> list[Content]:
