@@ -195,7 +195,7 @@ def register(db: Database, source: str | None = None, *, origin: str, path: str 
     enabled = gc.isenabled()
     gc.disable()
     try:
-        built = prebuilt(path, digest) if origin == "bundled" and path else None
+        built = prebuilt(path, digest) if deck is None and origin == "bundled" and path else None
         if built is not None:
             model, deck, items = built
         elif deck is None:
