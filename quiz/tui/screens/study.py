@@ -236,8 +236,7 @@ class StudyScreen(QuizScreen):
         (or revealing) shows, so that key does not."""
         if self.shown is not None and self.phase == ASKING:
             question = self.shown.question
-            answer = Content.assemble((self.app.t("study.answer") + " ", "bold"), literal(question.answer_text))
-            self.panel_card().prepare([answer, *self.explanation_lines(question.explanation, question.sources)])
+            self.panel_card().prepare(self.answer_lines(question.answer_text, question.sources))
 
     def lay_out_now(self) -> None:
         """Lay out in the frame that follows this key, not one 60 Hz tick later: the widgets' own
@@ -388,8 +387,7 @@ class StudyScreen(QuizScreen):
         parts = [verdict]
         if outcome.typo:
             parts.append(Content.assemble(t("study.typo"), " ", *typo_diff(outcome.typed, outcome.expected)))
-        parts.append(Content.assemble((t("study.answer") + " ", "bold"), literal(outcome.right_answer)))
-        parts += self.explanation_lines(self.shown.question.explanation, outcome.sources)
+        parts += self.answer_lines(outcome.right_answer, outcome.sources)
         if outcome.leech:
             parts.append(Content.styled(t("study.leech"), "$warning"))
         elif outcome.next_due and not outcome.practice:
@@ -406,6 +404,12 @@ class StudyScreen(QuizScreen):
             self.after.display = True
             self.after.forget_drawn()
         self.call_after_refresh(self.bring_into_view)
+
+    def answer_lines(self, answer: str, sources: list[dict]) -> list[Content]:
+        """"Answer: …", then the question's explanation and sources: what feedback and a revealed
+        flashcard show (and prepare_panel wraps ahead)."""
+        heading = Content.assemble((self.app.t("study.answer") + " ", "bold"), literal(answer))
+        return [heading, *self.explanation_lines(self.shown.question.explanation, sources)]
 
     def explanation_lines(self, explanation: str, sources: list[dict]) -> list[Content]:
         lines = [literal(explanation)] if explanation else []
@@ -425,10 +429,8 @@ class StudyScreen(QuizScreen):
         self.redraw()
 
     def show_flashcard_answer(self) -> None:
-        question, t = self.shown.question, self.app.t
-        parts = [Content.assemble((t("study.answer") + " ", "bold"), literal(question.answer_text))]
-        parts += self.explanation_lines(question.explanation, question.sources)
-        self.show_panel(parts, "-reveal")
+        question = self.shown.question
+        self.show_panel(self.answer_lines(question.answer_text, question.sources), "-reveal")
 
     def bring_into_view(self) -> None:
         """Scroll as little as shows the panel with the buttons under it (its top, if it is too tall)."""
