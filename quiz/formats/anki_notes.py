@@ -79,34 +79,11 @@ def bulk_allocation() -> Iterator[None]:
             gc.enable()
 
 
-class UniqueIds:
-    """Hands out ids, suffixing repeats with -2, -3, ...: constant time per id, however many repeat."""
-
-    def __init__(self) -> None:
-        self.seen: set[str] = set()
-        self._next: dict[str, int] = {}
-
-    def __contains__(self, ident: str) -> bool:
-        return ident in self.seen
-
-    def add(self, ident: str) -> str:
-        if ident not in self.seen:
-            self.seen.add(ident)
-            return ident
-        n = self._next.get(ident, 2)
-        while f"{ident}-{n}" in self.seen:
-            n += 1
-        self._next[ident] = n + 1
-        unique = f"{ident}-{n}"
-        self.seen.add(unique)
-        return unique
-
-
 _sha1, _from_bytes = hashlib.sha1, int.from_bytes
 
 
 class ContentIds:
-    """UniqueIds().add(content_card_id(front)), for readers that give only content ids to it.
+    """Unique card ids from fronts: content_card_id(front), with -2, -3, ... for a repeated front.
 
     Keeps each id as its 6-byte digest in a set of ints (about 60 bytes a card) rather than the id
     string (about 115): what a reader streaming a large file holds per card.
