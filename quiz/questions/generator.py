@@ -8,7 +8,6 @@ were generated, and the same seed gives the same output.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import random
 import re
@@ -20,7 +19,7 @@ from typing import NamedTuple
 from quiz.i18n import format_date, join_list, t
 from quiz.knowledge import Knowledge
 from quiz.model import Card, Deck, Fact, LocalText, Relation
-from quiz.questions.question import KINDS, Question, question_id
+from quiz.questions.question import KINDS, Question, blake2b, question_id
 from quiz.text import _LEADING_ARTICLE, _NOT_WORD, fold
 
 DIFFICULTIES = ("mixed", "near", "far")
@@ -295,10 +294,12 @@ class QuestionGenerator:
         return self._pick(found, near, n, rng, relation)
 
     # -- questions about one fact -------------------------------------------------------------
-    def _fact_questions(self, relation: Relation, fact: Fact, disputed: bool) -> Iterator[Question]:
+    def _fact_questions(self, relation: Relation, fact: Fact, disputed: bool,
+                        only: str | None = None) -> Iterator[Question]:
+        """The fact's questions; with `only` (a template), just that one, none of the others built."""
         if self.k.holds(fact):
-            yield from self._true_fact(relation, fact)
-            if disputed:
+            yield from self._true_fact(relation, fact, only)
+            if disputed and only in (None, "mcq.status"):
                 yield from self._status_question(relation, fact)
         elif self.k.refuted(fact):
             statement = self.fill(relation, "statement", fact.subject, fact.value)
@@ -350,12 +351,13 @@ class QuestionGenerator:
             return f"{question} {join_list([self.show(relation, v) for v in values], self.lang)}."
         return self.explain(facts)
 
-    def _true_fact(self, relation: Relation, fact: Fact) -> Iterator[Question]:
+    def _true_fact(self, relation: Relation, fact: Fact, only: str | None = None) -> Iterator[Question]:
         s, v, when = fact.subject, fact.value, self.as_of([fact])
         boolean = relation.value_type == "boolean"
         statement = self.fill(relation, "statement", s, v)
-        if statement:
+        if statement and only in (None, "true_false.fact"):
             yield self._true_false(relation, fact, "true_false.fact", f"fact:{fact.id}", statement + when, True, [fact])
+        if statement and only in (None, "true_false.altered"):
             qid = question_id(self.deck.id, "true_false.altered", f"fact:{fact.id}")
             rng = self.rng(qid)
             wrong = [] if boolean else self.wrong_values(relation, s, v, 1, rng, [self.show(relation, v)])
@@ -370,7 +372,7 @@ class QuestionGenerator:
                     yield self._true_false(relation, fact, "true_false.altered", f"fact:{fact.id}", altered + when,
                                            False, self.why_false(relation, others[0], v, fact))
 
-        if not boolean:
+        if not boolean and only in (None, "mcq.ask_value"):
             prompt = self.fill(relation, "ask_value", s, v)
             if prompt:
                 anchor, template = f"fact:{fact.id}", "mcq.ask_value"
@@ -382,7 +384,7 @@ class QuestionGenerator:
                         "mcq", template, anchor, relation, [fact], prompt + when, [key],
                         [self.show(relation, w) for w in wrong], self.explain([fact]))
 
-        prompt = self.fill(relation, "ask_subject", s, v)
+        prompt = self.fill(relation, "ask_subject", s, v) if only in (None, "mcq.ask_subject") else None
         if prompt:
             anchor, template = f"fact:{fact.id}", "mcq.ask_subject"
             key = self.name(s)
@@ -394,7 +396,8 @@ class QuestionGenerator:
                     [self.name(w) for w in wrong], self.explain([fact]))
 
         # Free recall only where the deck proves the answer unique.
-        if not boolean and self.k.closed_values(s, relation.id) == [v]:
+        recall = only in (None, "type_in.ask_value", "cloze.value")
+        if recall and not boolean and self.k.closed_values(s, relation.id) == [v]:
             answer, accepted = self.show(relation, v), self.accepted(relation, v, fact)
             prompt = self.fill(relation, "ask_value", s, v)
             if prompt:
@@ -406,7 +409,7 @@ class QuestionGenerator:
                 yield self._question("cloze", "cloze.value", f"fact:{fact.id}", relation, [fact],
                                      prompt=cloze + when, answer_text=answer, accepted=accepted,
                                      explanation=self.explain([fact]))
-        if self.k.closed_subjects(relation.id, v) == [s]:
+        if only in (None, "cloze.subject") and self.k.closed_subjects(relation.id, v) == [s]:
             entity = self.k.entities[s]
             cloze = self.fill(relation, "statement", s, v, blank="subject")
             if cloze and BLANK in cloze:
@@ -440,8 +443,9 @@ class QuestionGenerator:
         for subject, group in by_subject.items():
             yield from self._subject_group(relation, subject, group)
 
-    def _subject_group(self, relation: Relation, subject: str, group: list[Fact]) -> Iterator[Question]:
-        """One group: every true fact of `relation` about `subject`."""
+    def _subject_group(self, relation: Relation, subject: str, group: list[Fact],
+                       only: str | None = None) -> Iterator[Question]:
+        """One group: every true fact of `relation` about `subject` (with `only`, that template's question)."""
         values = list(dict.fromkeys(f.value for f in group))
         anchor = "subject:" + ",".join(sorted(f.id for f in group))
         keys = [self.show(relation, v) for v in values]
@@ -449,12 +453,12 @@ class QuestionGenerator:
         closed = self.k.closed_values(subject, relation.id)
 
         prompt = self.fill(relation, "ask_values", subject, None)
-        if prompt and len(values) >= 2:
+        if prompt and len(values) >= 2 and only in (None, "multi_select.ask_values"):
             yield from self._select_all(relation, group, anchor, "multi_select.ask_values", prompt + when,
                                         keys, partial(self.wrong_values, relation, subject, values[0]),
                                         partial(self.show, relation))
         prompt = self.fill(relation, "ask_value_not", subject, None)
-        if prompt and len(values) >= N_DISTRACTORS:
+        if prompt and len(values) >= N_DISTRACTORS and only in (None, "mcq_not.ask_value_not"):
             template = "mcq_not.ask_value_not"
             rng = self.rng(question_id(self.deck.id, template, anchor))
             wrong = self.wrong_values(relation, subject, values[0], 1, rng, keys, prompt)
@@ -465,7 +469,7 @@ class QuestionGenerator:
                     "mcq_not", template, anchor, relation, used, prompt + when,
                     [self.show(relation, wrong[0])], [self.show(relation, v) for v in shown],
                     self.explain(used))
-        if closed and closed == values:
+        if closed and closed == values and only in (None, "flashcard.values"):
             key = "ask_values" if len(values) > 1 else "ask_value"
             prompt = self.fill(relation, key, subject, values[0])
             if prompt:
@@ -483,8 +487,9 @@ class QuestionGenerator:
         for value, group in by_value.items():
             yield from self._value_group(relation, value, group)
 
-    def _value_group(self, relation: Relation, value: Hashable, group: list[Fact]) -> Iterator[Question]:
-        """One group: every true fact of `relation` with `value`."""
+    def _value_group(self, relation: Relation, value: Hashable, group: list[Fact],
+                     only: str | None = None) -> Iterator[Question]:
+        """One group: every true fact of `relation` with `value` (with `only`, that template's question)."""
         subjects = list(dict.fromkeys(f.subject for f in group))
         anchor = "value:" + ",".join(sorted(f.id for f in group))
         keys = [self.name(s) for s in subjects]
@@ -492,12 +497,12 @@ class QuestionGenerator:
         closed = self.k.closed_subjects(relation.id, value)
 
         prompt = self.fill(relation, "ask_subjects", None, value)
-        if prompt and len(subjects) >= 2:
+        if prompt and len(subjects) >= 2 and only in (None, "multi_select.ask_subjects"):
             yield from self._select_all(relation, group, anchor, "multi_select.ask_subjects", prompt + when,
                                         keys, partial(self.wrong_subjects, relation, value, subjects[0]),
                                         self.name)
         prompt = self.fill(relation, "ask_subject_not", None, value)
-        if prompt and len(subjects) >= N_DISTRACTORS:
+        if prompt and len(subjects) >= N_DISTRACTORS and only in (None, "mcq_not.ask_subject_not"):
             template = "mcq_not.ask_subject_not"
             rng = self.rng(question_id(self.deck.id, template, anchor))
             wrong = self.wrong_subjects(relation, value, subjects[0], 1, rng, keys, prompt)
@@ -507,7 +512,7 @@ class QuestionGenerator:
                 yield self._choice_question(
                     "mcq_not", template, anchor, relation, used, prompt + when,
                     [self.name(wrong[0])], [self.name(s) for s in shown], self.explain(used))
-        if closed and closed == subjects:
+        if closed and closed == subjects and only in (None, "flashcard.subjects"):
             prompt = self.fill(relation, "ask_subjects", None, value)
             if prompt:
                 yield self._question("flashcard", "flashcard.subjects", anchor, relation, group,
@@ -696,7 +701,7 @@ class QuestionGenerator:
             return None
         # The draw: one hash of the seed and the question, not a random.Random per card (seeding one
         # costs more than the rest of the question, times 40,000 cards on a large import).
-        draw = int.from_bytes(hashlib.blake2b(f"{self.seed}\x1f{ask.id}".encode(), digest_size=16).digest(), "big")
+        draw = int.from_bytes(blake2b(f"{self.seed}\x1f{ask.id}".encode(), digest_size=16).digest(), "big")
         draw, start = divmod(draw, len(everyone))
         back = ask.answer_text
         accepted = list(dict.fromkeys([back, *ask.card.back.all(), *ask.card.accept]))
@@ -751,17 +756,25 @@ class QuestionGenerator:
             if fact is None:
                 return None
             relation = self.k.relations[fact.relation]
-            candidates = self._fact_questions(relation, fact, self._disputed(relation.id))
+            candidates = self._fact_questions(relation, fact, self._disputed(relation.id), template)
         elif scope in ("subject", "value"):
             group = [self.k.fact_by_id.get(fact_id) for fact_id in rest.split(",")]
             if not group or any(f is None or not self.k.holds(f) for f in group):
                 return None
             first = group[0]
             relation = self.k.relations[first.relation]
+            # In deck order, as generate() groups them (the anchor lists them sorted): the options
+            # drawn from the group depend on its order.
+            ids = {f.id for f in group}
+            same = (self.k.facts_about(first.subject, first.relation) if scope == "subject"
+                    else self.k.facts_with_value(first.relation, first.value))
+            group = [f for f in same if f.id in ids]
+            if len(group) != len(ids):
+                return None  # not one subject's (or one value's) facts: no such group
             if scope == "subject":
-                candidates = self._subject_group(relation, first.subject, group)
+                candidates = self._subject_group(relation, first.subject, group, template)
             else:
-                candidates = self._value_group(relation, first.value, group)
+                candidates = self._value_group(relation, first.value, group, template)
         else:
             return None
         return next((q for q in candidates if q.template == template and q.anchor == anchor), None)
