@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable
+from functools import cached_property
 
 from quiz.model import Deck, Entity, Fact, Relation
 
@@ -30,9 +31,6 @@ class Knowledge:
         self._by_value: dict[tuple[str, Hashable], list[Fact]] = defaultdict(list)
         self.entities_by_type: dict[str, list[str]] = defaultdict(list)
         self.values_by_relation: dict[str, list[Hashable]] = defaultdict(list)
-        # Similarity features: (relation, value) and (relation, subject) pairs an entity takes part in.
-        self.features: dict[str, set[tuple]] = defaultdict(set)
-        self.by_feature: dict[tuple, list[str]] = defaultdict(list)
         self._has_true_cache: dict[tuple[str, str], bool] = {}
 
         for entity in deck.entities.values():
@@ -45,18 +43,41 @@ class Knowledge:
             if fact.value not in seen_values[fact.relation]:
                 seen_values[fact.relation].add(fact.value)
                 self.values_by_relation[fact.relation].append(fact.value)
-            if fact.is_true:
-                self._add_feature(fact.subject, ("v", fact.relation, fact.value))
-                if isinstance(fact.value, str) and fact.value in deck.entities:
-                    self._add_feature(fact.value, ("s", fact.relation, fact.subject))
-        for entity in deck.entities.values():
-            for tag in entity.tags:
-                self._add_feature(entity.id, ("tag", tag))
 
-    def _add_feature(self, entity_id: str, feature: tuple) -> None:
-        if feature not in self.features[entity_id]:
-            self.features[entity_id].add(feature)
-            self.by_feature[feature].append(entity_id)
+    # -- similarity ---------------------------------------------------------------------------
+    # Only distractors of entity questions use these: built on first use, not before the first
+    # question (a 5,000-entity deck spends ~20 ms here), usually by a session's warm-up.
+    @property
+    def features(self) -> dict[str, set[tuple]]:
+        """Per entity, the (relation, value), (relation, subject) and tag features it takes part in."""
+        return self._similarity[0]
+
+    @property
+    def by_feature(self) -> dict[tuple, list[str]]:
+        """Per feature, the entities that have it, in deck order."""
+        return self._similarity[1]
+
+    @cached_property
+    def _similarity(self) -> tuple[dict[str, set[tuple]], dict[tuple, list[str]]]:
+        # Built in locals and published whole: a second thread asking meanwhile builds its own copy.
+        features: dict[str, set[tuple]] = defaultdict(set)
+        by_feature: dict[tuple, list[str]] = defaultdict(list)
+
+        def add(entity_id: str, feature: tuple) -> None:
+            if feature not in features[entity_id]:
+                features[entity_id].add(feature)
+                by_feature[feature].append(entity_id)
+
+        entities = self.entities
+        for fact in self.facts:
+            if fact.is_true:
+                add(fact.subject, ("v", fact.relation, fact.value))
+                if isinstance(fact.value, str) and fact.value in entities:
+                    add(fact.value, ("s", fact.relation, fact.subject))
+        for entity in entities.values():
+            for tag in entity.tags:
+                add(entity.id, ("tag", tag))
+        return features, by_feature
 
     # -- lookups ------------------------------------------------------------------------------
     def facts_about(self, subject: str, relation: str) -> list[Fact]:

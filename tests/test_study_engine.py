@@ -427,3 +427,17 @@ def test_set_language_redraws_the_unanswered_question_with_the_same_options(tmp_
         assert redrawn.question.lang == "id" and redrawn.question.prompt != shown.question.prompt
         assert redrawn.question.answer == shown.question.answer  # same draw: same positions
         assert session.next() is redrawn
+
+
+def test_similarities_wait_for_warm_up_and_draw_the_same_options(library):
+    # Entity similarities are built on first use (not before the first question), and a warm-up
+    # builds them; either way the options drawn are the same.
+    session = library.session("mini")
+    first = session.next()
+    knowledge = library.knowledge("mini")
+    built_for_first = "_similarity" in vars(knowledge)
+    session.warm_up()
+    assert "_similarity" in vars(knowledge)
+    redrawn = library.generator("mini", "en").one(first.question.template, first.question.anchor, seed=first.draw)
+    assert redrawn == first.question
+    assert first.question.kind == "true_false" and not built_for_first  # true/false needs no similarity

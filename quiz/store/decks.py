@@ -18,7 +18,6 @@ when the file no longer equals what registering the deck makes.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import sqlite3
 from collections.abc import Callable
@@ -81,8 +80,9 @@ def _parse_json(source: str, name: str) -> Deck:
 def source_hash(source: str) -> str:
     """Identifies a deck text and the quiz version whose generator turned it into items."""
     from quiz import __version__
+    from quiz.questions.question import blake2b
 
-    return hashlib.blake2b(f"{__version__}\x1f{source}".encode(), digest_size=16).hexdigest()
+    return blake2b(f"{__version__}\x1f{source}".encode(), digest_size=16).hexdigest()
 
 
 def model_version() -> str:
@@ -119,6 +119,7 @@ def deck_items(deck: Deck) -> list[ItemContent]:
     made from it, and a deck of 40,000 cards is hashed 40,000 times instead of 100,000."""
     from quiz.knowledge import Knowledge
     from quiz.questions.generator import QuestionGenerator
+    from quiz.questions.question import blake2b
 
     knowledge = Knowledge(deck)
     languages = deck.languages or ("en",)
@@ -141,7 +142,7 @@ def deck_items(deck: Deck) -> list[ItemContent]:
             card = ask.card
             digest = digests.get(card.id)
             if digest is None:
-                digest = digests[card.id] = _card_hash(card)
+                digest = digests[card.id] = _card_hash(card, blake2b)
             topic = topics.get(card.tags)
             if topic is None:
                 topic = topics[card.tags] = dict.fromkeys(languages, ", ".join(card.tags))
@@ -149,17 +150,17 @@ def deck_items(deck: Deck) -> list[ItemContent]:
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     items = []
     for qid, (template, anchor, kind, facts, topic) in heads.items():
-        digest = hashlib.blake2b(dumps([rights[qid], facts]).encode(), digest_size=8).hexdigest()
+        digest = blake2b(dumps([rights[qid], facts]).encode(), digest_size=8).hexdigest()
         items.append(ItemContent(qid, template, anchor, kind, facts, topic, digest))
     items.extend(cards.values())
     return items
 
 
-def _card_hash(card) -> str:
+def _card_hash(card, blake2b) -> str:
     """Of everything a card's questions are made from (its tags too: they are the questions' topic)."""
     content = (card.id, card.front.by_lang, card.back.by_lang, card.accept, tuple(c.by_lang for c in card.choices),
                card.note_type, card.tags)
-    return hashlib.blake2b(repr(content).encode(), digest_size=8).hexdigest()
+    return blake2b(repr(content).encode(), digest_size=8).hexdigest()
 
 
 def register(db: Database, source: str | None = None, *, origin: str, path: str | None = None,

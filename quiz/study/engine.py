@@ -398,6 +398,10 @@ class Library:
             self._generators[name, lang] = QuestionGenerator(deck, lang, seed=0, knowledge=knowledge)
         return self._generators[name, lang]
 
+    def knowledge(self, name: str):  # -> quiz.knowledge.Knowledge, imported lazily
+        """What the stored deck proves true and false (the generator's index of its facts)."""
+        return self._model(name)[1]
+
     def known_names(self, name: str) -> frozenset[str]:
         """Every entity name and alias in the deck, folded: typing one of these is never a typo."""
         if name not in self._names:
@@ -475,8 +479,9 @@ class StudySession:
     def warm_up(self) -> None:
         """Do now what the first answers would otherwise wait for: fsrs and the answer checker's
         imports, rapidfuzz (~30-50 ms), the deck's folded names for typo checks (~60 ms on a
-        5,000-entity deck). For an interface to call once the first question is on screen, when
-        the learner is reading; harmless to skip or to call twice."""
+        5,000-entity deck), the similarities the next questions' options are drawn by (~20 ms).
+        For an interface to call once the first question is on screen, when the learner is
+        reading; harmless to skip or to call twice."""
         import rapidfuzz.distance  # noqa: F401
 
         import quiz.store.items
@@ -486,6 +491,7 @@ class StudySession:
         self._scheduling.fsrs  # noqa: B018 - imports fsrs and builds the deck's scheduler
         if self._queue or self._waiting:
             self.library.known_names(self.deck.name)
+            self.library.knowledge(self.deck.name).features  # noqa: B018 - built on first use
 
     # -- progress -----------------------------------------------------------------------------
     @property
