@@ -2,8 +2,9 @@
 
 The library (SQLite + deck models) opens in a thread worker so the first frame does not wait for
 it; everything else the engine does per keypress is fast enough (bench/) to run on the UI thread,
-which also keeps the engine single-threaded as it requires: workers that use the library hold
-`_library_lock`, and the UI thread only uses it when no such worker can be running.
+while the engine stays single-threaded as it requires: every call into it, from a worker or the UI
+thread, holds `_library_lock` (uncontended on the UI thread but in a session's first moments, while
+its warm-up worker runs).
 """
 
 from __future__ import annotations

@@ -329,7 +329,8 @@ class StudyScreen(QuizScreen):
     def refresh_language(self) -> None:
         """The interface language changed: redraw what the screen says, and an unanswered question."""
         if self.session is not None:
-            redrawn = self.session.set_language(self.app.lang)
+            with self.app._library_lock:
+                redrawn = self.session.set_language(self.app.lang)
             self.show_title()
             if redrawn is not None and self.phase == ASKING:
                 self.show(redrawn)  # the unanswered question, now in the new language
@@ -423,7 +424,8 @@ class StudyScreen(QuizScreen):
         if self.shown is None or self.phase != ASKING or self.shown.question.kind != "flashcard":
             return
         self.phase = REVEALED
-        self.intervals = self.session.intervals(self.shown)
+        with self.app._library_lock:  # the engine is never in two threads at once (the warm-up's)
+            self.intervals = self.session.intervals(self.shown)
         self.show_flashcard_answer()
         self.update_state()
         self.redraw()
@@ -442,12 +444,17 @@ class StudyScreen(QuizScreen):
         self.body.scroll_to_region(region, animate=False, top=too_tall)
 
     def next_question(self) -> None:
-        self.show(self.session.next())
+        with self.app._library_lock:
+            shown = self.session.next()
+        self.show(shown)
 
     def finish(self) -> None:
         from quiz.tui.screens.summary import SummaryScreen
 
-        summary = self.session.summary() if self.session else None
+        summary = None
+        if self.session is not None:
+            with self.app._library_lock:
+                summary = self.session.summary()
         if summary is None or summary.answered == 0:
             self.app.notify(self.app.t("study.empty"), markup=False)
             self.app.go_home()
@@ -517,7 +524,8 @@ class StudyScreen(QuizScreen):
     def action_undo(self) -> None:
         if self.session is None:
             return
-        shown = self.session.undo()
+        with self.app._library_lock:
+            shown = self.session.undo()
         if shown is None:
             self.app.notify(self.app.t("study.nothing_to_undo"), markup=False)
             return
@@ -527,7 +535,8 @@ class StudyScreen(QuizScreen):
     def action_guess(self) -> None:
         if not self.can_guess():
             return
-        outcome = self.session.mark_guess()
+        with self.app._library_lock:
+            outcome = self.session.mark_guess()
         if outcome is not None:
             self.outcome = outcome
             self.show_feedback()
@@ -538,7 +547,8 @@ class StudyScreen(QuizScreen):
     def action_suspend(self) -> None:
         if self.session is None or self.shown is None:
             return
-        self.session.suspend(self.shown.item_id)
+        with self.app._library_lock:
+            self.session.suspend(self.shown.item_id)
         self.app.notify(self.app.t("study.suspended"), markup=False)
         if self.phase != ANSWERED:  # after an answer, the feedback stays until the learner goes on
             self.next_question()
