@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from quiz.questions.question import blake2b
 from quiz.store.database import transaction
 from quiz.store.schema import ACTIVE, NEW, RETIRED, REVIEW, SUSPENDED
 
@@ -80,7 +81,6 @@ def _parse_json(source: str, name: str) -> Deck:
 def source_hash(source: str) -> str:
     """Identifies a deck text and the quiz version whose generator turned it into items."""
     from quiz import __version__
-    from quiz.questions.question import blake2b
 
     return blake2b(f"{__version__}\x1f{source}".encode(), digest_size=16).hexdigest()
 
@@ -119,7 +119,6 @@ def deck_items(deck: Deck) -> list[ItemContent]:
     made from it, and a deck of 40,000 cards is hashed 40,000 times instead of 100,000."""
     from quiz.knowledge import Knowledge
     from quiz.questions.generator import QuestionGenerator
-    from quiz.questions.question import blake2b
 
     knowledge = Knowledge(deck)
     languages = deck.languages or ("en",)
@@ -142,7 +141,7 @@ def deck_items(deck: Deck) -> list[ItemContent]:
             card = ask.card
             digest = digests.get(card.id)
             if digest is None:
-                digest = digests[card.id] = _card_hash(card, blake2b)
+                digest = digests[card.id] = _card_hash(card)
             topic = topics.get(card.tags)
             if topic is None:
                 topic = topics[card.tags] = dict.fromkeys(languages, ", ".join(card.tags))
@@ -156,7 +155,7 @@ def deck_items(deck: Deck) -> list[ItemContent]:
     return items
 
 
-def _card_hash(card, blake2b) -> str:
+def _card_hash(card) -> str:
     """Of everything a card's questions are made from (its tags too: they are the questions' topic)."""
     content = (card.id, card.front.by_lang, card.back.by_lang, card.accept, tuple(c.by_lang for c in card.choices),
                card.note_type, card.tags)
