@@ -33,6 +33,8 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class StudyConfig:
+    """How a learner studies: daily limits, desired retention, learning steps, day start."""
+
     new_per_day: int = 20
     reviews_per_day: int = 200
     desired_retention: float = 0.90

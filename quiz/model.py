@@ -58,6 +58,8 @@ class LocalText:
 
 @dataclass(frozen=True, slots=True)
 class Source:
+    """An article a fact cites: outlet, title, date, and the seed file it came from."""
+
     id: str
     outlet: str
     title: str
@@ -72,6 +74,8 @@ class Source:
 
 @dataclass(frozen=True, slots=True)
 class Entity:
+    """Something facts are about (a country, an organisation), with its names in each language."""
+
     id: str
     type: str
     name: LocalText
@@ -90,6 +94,8 @@ class Completeness:
 
 @dataclass(frozen=True, slots=True)
 class Relation:
+    """A kind of fact (member of, founded in): its types, question templates and what is complete."""
+
     id: str
     subject_type: str
     value_type: ValueType
@@ -106,6 +112,8 @@ class Relation:
 
 @dataclass(frozen=True, slots=True)
 class Fact:
+    """One statement of the deck: subject, relation, value, and how sure the sources are."""
+
     id: str
     subject: str
     relation: str
@@ -131,6 +139,8 @@ class Fact:
 
 @dataclass(frozen=True, slots=True)
 class Card:
+    """An authored or imported card: a front and a back, with what else counts as right."""
+
     id: str
     front: LocalText
     back: LocalText
@@ -201,6 +211,8 @@ class ImportedReview:
 
 @dataclass(slots=True)
 class Deck:
+    """A whole deck: its sources, entities, relations and facts, or its cards."""
+
     id: str
     title: LocalText
     description: LocalText | None = None

@@ -22,6 +22,8 @@ class SettingsError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    """The learner's settings, as saved in the config file."""
+
     language: str = "en"
     theme: str = "textual-dark"
     desired_retention: float = 0.90

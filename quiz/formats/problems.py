@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True, slots=True)
 class Problem:
+    """One thing wrong with a deck file, located by line and field."""
+
     file: str
     line: int  # 1-based; 0 when the problem is about the whole file
     where: str  # the field, e.g. "facts[3].value"; may be empty

@@ -16,6 +16,8 @@ TYPED_KINDS = frozenset({"type_in", "cloze"})
 
 @dataclass(slots=True)
 class Question:
+    """What the learner is asked, and what counts as right, with why and who says so."""
+
     id: str  # stable: deck + template + the facts asked about; not language, seed or order
     kind: str  # one of KINDS
     lang: str

@@ -50,6 +50,8 @@ class ItemContent(NamedTuple):  # a tuple: a large imported deck makes 100,000 o
 
 @dataclass(slots=True)
 class SyncReport:
+    """What registering a deck did to its items."""
+
     deck: str
     added: int = 0
     changed: int = 0
@@ -328,6 +330,8 @@ _CONTENT = ("template", "anchor", "kind", "facts", "topic", "hash")  # an item's
 
 @dataclass(frozen=True, slots=True)
 class StoredDeck:
+    """A deck as the store keeps it: its row, title, languages and per-deck options."""
+
     key: int  # the row id
     name: str
     title: str | dict[str, str]

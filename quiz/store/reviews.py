@@ -18,6 +18,8 @@ _COLUMNS = ("at", "item", "deck", "kind", "lang", "type", "rating", "correct", "
 
 @dataclass(frozen=True, slots=True)
 class Review:
+    """One entry of the review log: an answer to one item."""
+
     at: int  # unix ms, UTC
     item: int
     deck: int

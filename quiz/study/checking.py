@@ -23,6 +23,8 @@ from quiz.text import clean, fold
 
 @dataclass(frozen=True, slots=True)
 class Check:
+    """Whether an answer is right, and for a typed one, what was typed against what was meant."""
+
     correct: bool
     typo: bool = False
     typed: str = ""  # what was typed (typed kinds)

@@ -98,6 +98,8 @@ class Shown:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
+    """What an answer did: right or wrong, its rating, the schedule it led to, why and who says so."""
+
     item_id: str
     correct: bool
     rating: int  # 1 Again, 2 Hard, 3 Good, 4 Easy
@@ -119,6 +121,8 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True)
 class SessionSummary:
+    """A session's end: answered, accuracy, time, what is due next."""
+
     answered: int
     correct: int
     accuracy: float | None  # 0-1; None before any answer

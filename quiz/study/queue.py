@@ -54,6 +54,8 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class Limits:
+    """How many questions a plan may still take today."""
+
     new: int  # new items still allowed today
     reviews: int  # reviews still allowed today
     total: int | None = None  # the session's --limit

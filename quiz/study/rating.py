@@ -29,6 +29,8 @@ RATING_NAMES = {AGAIN: "Again", HARD: "Hard", GOOD: "Good", EASY: "Easy"}
 
 @dataclass(frozen=True, slots=True)
 class RatingPolicy:
+    """How a checked answer's correctness and speed become an FSRS rating."""
+
     slow_ms: int = 10_000  # a right answer slower than this (plus reading time) is Hard
     slow_ms_per_char: int = 50
     fast_ms: int = 2_000  # a right answer faster than this (plus reading time) may be Easy
