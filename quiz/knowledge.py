@@ -59,7 +59,8 @@ class Knowledge:
 
     @cached_property
     def _similarity(self) -> tuple[dict[str, set[tuple]], dict[tuple, list[str]]]:
-        # Built in locals and published whole: a second thread asking meanwhile builds its own copy.
+        # Built in locals and published whole. (Python 3.11's cached_property makes a second thread
+        # wait; 3.12+ lets it build an equal copy. In the app every engine call holds one lock anyway.)
         features: dict[str, set[tuple]] = defaultdict(set)
         by_feature: dict[tuple, list[str]] = defaultdict(list)
 

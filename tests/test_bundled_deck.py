@@ -163,12 +163,8 @@ def test_each_question_is_rebuilt_alone_as_the_whole_deck_made_it(deck, lang, se
 
     knowledge = Knowledge(deck)
     made = QuestionGenerator(deck, lang=lang, seed=seed, knowledge=knowledge).generate()
-    rebuilt = 0
+    assert made
     for question in made:
         alone = QuestionGenerator(deck, lang=lang, seed=seed, knowledge=knowledge).one(
             question.template, question.anchor)
-        if question.kind == "true_false" and alone is not None and alone.prompt != question.prompt:
-            continue  # a statement the full listing dropped as a duplicate of another
         assert alone == question
-        rebuilt += 1
-    assert rebuilt > 0.9 * len(made)

@@ -429,15 +429,21 @@ def test_set_language_redraws_the_unanswered_question_with_the_same_options(tmp_
         assert session.next() is redrawn
 
 
-def test_similarities_wait_for_warm_up_and_draw_the_same_options(library):
-    # Entity similarities are built on first use (not before the first question), and a warm-up
-    # builds them; either way the options drawn are the same.
+def test_similarities_wait_for_warm_up_and_draw_the_same_options(library, tmp_path, mini_path, clock):
+    # Entity similarities are built on first use (a first true/false question needs none), and a
+    # warm-up builds them; an entity question's options are the same whichever way they were built.
     session = library.session("mini")
     first = session.next()
     knowledge = library.knowledge("mini")
-    built_for_first = "_similarity" in vars(knowledge)
+    assert first.question.kind == "true_false" and "_similarity" not in vars(knowledge)
     session.warm_up()
     assert "_similarity" in vars(knowledge)
-    redrawn = library.generator("mini", "en").one(first.question.template, first.question.anchor, seed=first.draw)
-    assert redrawn == first.question
-    assert first.question.kind == "true_false" and not built_for_first  # true/false needs no similarity
+
+    made = [q for q in library.generator("mini", "en").generate() if q.template == "mcq.ask_subject"]
+    assert made
+    with Library.open(tmp_path / "quiz.db", clock=clock, sync_bundled=False) as fresh:  # nothing built yet
+        rebuilt = fresh.generator("mini", "en").one(made[0].template, made[0].anchor)
+        assert "_similarity" in vars(fresh.knowledge("mini"))  # built by the question that needed it
+    assert rebuilt == made[0]
+    warm = library.generator("mini", "en")
+    assert [warm.one(q.template, q.anchor) for q in made] == made

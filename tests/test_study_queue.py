@@ -61,3 +61,22 @@ def test_spread_takes_topics_in_turn_and_varies_kinds():
     assert sorted(e.key for e in order) == list(range(12))
     assert [e.topic for e in order[:4]] == ["a", "b", "a", "b"]
     assert {e.kind for e in order[:2]} == {"true_false", "mcq"}
+
+
+def test_a_page_of_planned_rows_decodes_as_row_by_row_and_a_damaged_row_is_named():
+    import pytest
+
+    from quiz.study.queue import _entries
+
+    def row(key: int, facts: str) -> tuple:
+        return (key, f"q{key}", "t", "x", "mcq", facts, '{"en": "a"}', 0, None, None, None, None, None, 0, 0,
+                "active", 0)
+
+    rows = [row(1, '["f1"]'), row(2, '["f2", "f3"]'), row(3, '[]')]
+    assert [e.facts for e in _entries(rows, "en")] == [("f1",), ("f2", "f3"), ()]
+    # Two damaged lists that would join into valid JSON still fail, naming an item.
+    damaged = [row(1, '["a"],["b"'), row(2, '"c"]')]
+    with pytest.raises(ValueError, match="item q1"):
+        list(_entries(damaged, "en"))
+    with pytest.raises(ValueError, match="item q2"):
+        list(_entries([row(1, '["a"]'), row(2, "{")], "en"))

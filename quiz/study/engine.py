@@ -373,19 +373,11 @@ class Library:
             from quiz.knowledge import Knowledge
             from quiz.store.decks import load_model
 
-            # A large deck is hundreds of thousands of long-lived objects: the cyclic collector
-            # would walk them over and over while they are made (~100 ms on the profile), and at
-            # every full collection after (tens of ms, mid-answer). Off while they are made;
-            # freezing then moves everything alive out of its way.
-            enabled = gc.isenabled()
-            gc.disable()
-            try:
+            def build():
                 deck = load_model(self.db.conn, name)
                 self._models[name] = (deck, Knowledge(deck))
-            finally:
-                if enabled:
-                    gc.enable()
-            gc.freeze()
+
+            _made_uncollected(build)
         return self._models[name]
 
     def deck_model(self, name: str):
@@ -405,6 +397,12 @@ class Library:
     def knowledge(self, name: str):  # -> quiz.knowledge.Knowledge, imported lazily
         """What the stored deck proves true and false (the generator's index of its facts)."""
         return self._model(name)[1]
+
+    def similarities(self, name: str) -> None:
+        """Build the deck's entity similarities now (Knowledge builds them on first use), out of the
+        collector's way as the model is."""
+        knowledge = self.knowledge(name)
+        _made_uncollected(lambda: knowledge.features)
 
     def known_names(self, name: str) -> frozenset[str]:
         """Every entity name and alias in the deck, folded: typing one of these is never a typo."""
@@ -495,7 +493,7 @@ class StudySession:
         self._scheduling.fsrs  # noqa: B018 - imports fsrs and builds the deck's scheduler
         if self._queue or self._waiting:
             self.library.known_names(self.deck.name)
-            self.library.knowledge(self.deck.name).features  # noqa: B018 - built on first use
+            self.library.similarities(self.deck.name)
 
     # -- progress -----------------------------------------------------------------------------
     @property
@@ -763,6 +761,21 @@ class StudySession:
             accuracy=self._correct / self.position if self.position else None, seconds=self._ms / 1000,
             next_due=_utc(next_due) if next_due is not None else None, due_tomorrow=due_tomorrow,
         )
+
+
+def _made_uncollected(make: Callable[[], object]) -> None:
+    """Call make(), which makes many long-lived objects (a large deck's model: hundreds of
+    thousands), with the cyclic collector off: it would walk them over and over while they are made
+    (~100 ms on the profile), and at every full collection after (tens of ms, mid-answer). Freezing
+    then moves everything alive out of its way."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        make()
+    finally:
+        if enabled:
+            gc.enable()
+    gc.freeze()
 
 
 def _utc(ms: int) -> datetime:

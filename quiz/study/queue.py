@@ -73,14 +73,32 @@ _schedule = slots_maker(Schedule)
 
 
 def _entries(rows: list[tuple], lang: str) -> Iterator[Entry]:
-    # One JSON document for the page's fact lists: one decode instead of one per row.
-    facts = json.loads(f"[{','.join(row[5] for row in rows)}]")
+    # One JSON document for the page's fact lists: one decode instead of one per row. Should a
+    # stored list be damaged, row by row instead, to say which item it is.
+    try:
+        if not all(row[5][:1] == "[" and row[5][-1:] == "]" for row in rows):
+            raise ValueError("not a list")  # (else two damaged rows could join into valid JSON)
+        facts = json.loads(f"[{','.join(row[5] for row in rows)}]")
+        if len(facts) != len(rows) or not all(type(ids) is list for ids in facts):
+            raise ValueError("not one list of fact ids per item")
+    except ValueError:
+        facts = [_facts(row) for row in rows]
     for row, row_facts in zip(rows, facts, strict=True):
         key, qid, template, anchor, kind, _, topic, state, step, stability, difficulty, due, last_review, \
             answers, lapses, status, leech = row
         schedule = _schedule(state, step, stability, difficulty, due, last_review, answers, lapses, status,
                              bool(leech))
         yield Entry(key, qid, template, anchor, kind, tuple(row_facts), _topic(topic, lang), schedule)
+
+
+def _facts(row: tuple) -> list:
+    try:
+        facts = json.loads(row[5])
+    except ValueError:
+        facts = None
+    if type(facts) is not list:
+        raise ValueError(f"item {row[1]}: its stored fact ids are damaged: {row[5][:60]!r}")
+    return facts
 
 
 def _matches(entry_topic_json: str, wanted: str) -> bool:
