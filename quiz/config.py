@@ -14,6 +14,8 @@ The file is optional and every key in it is too:
     day_starts_at = 4           # local hour at which a new study day begins (as Anki)
     learn_ahead = 20            # minutes: a learning step due this soon may be shown early
     practice_size = 30          # questions in a practice (cram) session without --limit
+    card_questions = "mixed"    # how a card is asked: "mixed" (choice while learning it, typed once
+                                # learned, where the card allows), "flashcard", "choice" or "typed"
 
     [rating]                    # see quiz/study/rating.py
     slow_ms = 10000
@@ -25,6 +27,9 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 from quiz.study.rating import RatingPolicy
+
+# How a card deck's card is asked each time it is shown (quiz/questions/generator.py, card_question).
+CARD_QUESTIONS = ("mixed", "flashcard", "choice", "typed")
 
 
 class ConfigError(Exception):
@@ -46,6 +51,7 @@ class StudyConfig:
     day_starts_at: int = 4  # local hour
     learn_ahead: float = 20.0  # minutes
     practice_size: int = 30
+    card_questions: str = "mixed"  # one of CARD_QUESTIONS
     rating: RatingPolicy = field(default_factory=RatingPolicy)
 
     def to_dict(self) -> dict:
@@ -96,6 +102,10 @@ def _apply(defaults, table: dict, path: Path, name: str):
         if isinstance(default, tuple):
             ok = isinstance(value, list) and all(_number(v) and v > 0 for v in value)
             value = tuple(float(v) for v in value) if ok else value
+        elif isinstance(default, str):
+            ok = value in CARD_QUESTIONS
+            if not ok:
+                raise ConfigError(f"{path}: [{name}] {key}: expected one of {', '.join(CARD_QUESTIONS)}, got {value!r}")
         elif isinstance(default, bool):
             ok = isinstance(value, bool)
         elif isinstance(default, float):
@@ -103,7 +113,7 @@ def _apply(defaults, table: dict, path: Path, name: str):
             value = float(value) if ok else value
         else:
             ok = isinstance(value, int) and not isinstance(value, bool)
-        if not ok or (not isinstance(value, bool | tuple) and value < 0):
+        if not ok or (not isinstance(value, bool | tuple | str) and value < 0):
             raise ConfigError(f"{path}: [{name}] {key}: expected {_describe(default)}, got {value!r}")
         changes[key] = value
     result = replace(defaults, **changes)

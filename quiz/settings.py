@@ -1,4 +1,5 @@
-"""The settings a learner changes from the app: language, theme, retention, daily limits.
+"""The settings a learner changes from the app: language, theme, retention, daily limits, and how
+cards are asked.
 
 They live in the same config.toml as the rest of the study settings (quiz/config.py):
 `[interface]` holds language and theme, `[study]` the rest. Saving rewrites only those keys and
@@ -11,9 +12,11 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from quiz.config import CARD_QUESTIONS
+
 LANGUAGES = ("en", "id")
 INTERFACE_KEYS = ("language", "theme")
-STUDY_KEYS = ("desired_retention", "new_per_day", "reviews_per_day")
+STUDY_KEYS = ("desired_retention", "new_per_day", "reviews_per_day", "card_questions")
 
 
 class SettingsError(ValueError):
@@ -29,6 +32,7 @@ class Settings:
     desired_retention: float = 0.90
     new_per_day: int = 20
     reviews_per_day: int = 200
+    card_questions: str = "mixed"  # how a card deck's cards are asked (quiz.config.CARD_QUESTIONS)
     path: Path | None = None  # the file they came from
 
     def replace(self, **changes) -> Settings:
@@ -41,6 +45,8 @@ class Settings:
             raise SettingsError("desired retention must be between 0.70 and 0.99")
         if not 0 <= self.new_per_day <= 9999 or not 0 <= self.reviews_per_day <= 99999:
             raise SettingsError("daily limits must be whole numbers from 0")
+        if self.card_questions not in CARD_QUESTIONS:
+            raise SettingsError(f"cards are asked as one of: {', '.join(CARD_QUESTIONS)}")
 
     def study_config(self, base=None):
         """The full study configuration: the file's, with these settings on top."""
@@ -53,7 +59,7 @@ class Settings:
         except Exception:
             base = StudyConfig()
         return replace(base, desired_retention=self.desired_retention, new_per_day=self.new_per_day,
-                       reviews_per_day=self.reviews_per_day)
+                       reviews_per_day=self.reviews_per_day, card_questions=self.card_questions)
 
 
 def _path(path: Path | None) -> Path:
@@ -88,9 +94,12 @@ def load_settings(path: Path | None = None) -> Settings:
         if isinstance(interface.get(key), str):
             values[key] = interface[key]
     for key in STUDY_KEYS:
-        value = study.get(key)
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            values[key] = type(getattr(defaults, key))(value)
+        value, default = study.get(key), getattr(defaults, key)
+        if isinstance(default, str):
+            if isinstance(value, str):
+                values[key] = value
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            values[key] = type(default)(value)
     # Each value on its own: one out of range (retention 0.6 written by hand) falls back to its
     # default without resetting the others.
     settings = replace(defaults, path=path)

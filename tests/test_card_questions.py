@@ -14,6 +14,7 @@ from quiz.formats.readers import read_deck_file
 from quiz.model import Card, Deck, LocalText
 from quiz.questions.cloze import split_cloze
 from quiz.questions.generator import N_DISTRACTORS, QuestionGenerator, generate
+from quiz.questions.question import CARD_ITEM
 from quiz.questions.shape import SHAPES, answer_shape, without_note
 from quiz.study.checking import check_typed
 from quiz.text import fold
@@ -108,8 +109,9 @@ def test_card_multiple_choice_keys_and_distractors(rows, seed):
 @settings(max_examples=25, deadline=None)
 @given(st.integers(0, 2**32), st.integers(100, 400), st.integers(3, 60))
 def test_a_large_decks_asks_are_its_questions_and_every_draw_finds_its_options(salt, size, others):
-    """The store keeps a card's asks (no options drawn); a session draws them with any seed. Every
-    ask must then be a question, with a valid draw, in a deck too large to look at every answer."""
+    """The store keeps one item per card (no options drawn); a session asks it as multiple choice
+    wherever generate() would, drawing with any seed. Every such draw must then be a valid question,
+    in a deck too large to look at every answer."""
     import random
 
     from quiz.store.decks import deck_items
@@ -120,16 +122,18 @@ def test_a_large_decks_asks_are_its_questions_and_every_draw_finds_its_options(s
     # theirs are few among many (a window of answers may hold none of them).
     rows = [("Same front?" if i >= others else f"Question {i}", word) for i, word in enumerate(sorted(words))]
     deck = card_deck(rows)
-    questions = {q.id: q for q in generate(deck)}
+    questions = generate(deck)
     items = deck_items(deck)
-    assert {(i.qid, i.kind) for i in items} == {(q.id, q.kind) for q in questions.values()}
+    assert [(i.template, i.anchor, i.kind) for i in items] == [(CARD_ITEM, f"card:{c.id}", "flashcard")
+                                                                for c in deck.cards]
     shared = {fold(back) for front, back in rows if front == "Same front?"}
-    for item in items:
-        if item.template != "card.mcq":
-            continue
+    choice = {q.anchor for q in questions if q.template == "card.mcq"}
+    assert choice
+    for anchor in choice:
         for seed in (0, 1, 7, 123456):
-            q = QuestionGenerator(deck, seed=seed).one("card.mcq", item.anchor)
-            assert q is not None, (item.anchor, seed)
+            q = QuestionGenerator(deck).card_question(anchor, seed, learned=False)
+            assert q is not None and q.template == "card.mcq", (anchor, seed)
+            assert q == QuestionGenerator(deck, seed=seed).one("card.mcq", anchor)
             wrong = [fold(c) for i, c in enumerate(q.choices) if i != q.answer[0]]
             assert len(set(wrong)) == N_DISTRACTORS and fold(q.answer_text) not in wrong
             if q.prompt == "Same front?":
@@ -175,6 +179,40 @@ def test_authored_choices_win_over_drawn_ones():
     questions = by_template(generate(deck), "card.mcq")
     assert sorted(questions["card:c0"].choices) == ["other", "thing", "worda"]
     assert "card:c1" in questions
+
+
+# -- how a card is asked ---------------------------------------------------------------------------
+def test_a_card_is_asked_by_mode_and_by_whether_it_is_learned():
+    # c0: short answer with others of its shape (choice and typed); c1: its own long answer (neither).
+    rows = [(f"Q{i}", f"answer{chr(97 + i)}x") for i in range(6)]
+    rows.append(("Tell the story", "A long answer that nobody would type out and no other card shares"))
+    deck = card_deck(rows)
+    generator = QuestionGenerator(deck)
+    kinds = {}
+    for mode in ("mixed", "flashcard", "choice", "typed"):
+        for learned in (False, True):
+            for anchor in ("card:c0", "card:c6"):
+                question = generator.card_question(anchor, 3, learned=learned, mode=mode)
+                kinds[mode, learned, anchor] = question.kind
+                # What a session shows is a question generate() lists, drawn with the session's seed.
+                assert question == QuestionGenerator(deck, seed=3).one(question.template, anchor)
+    assert {key: kind for key, kind in kinds.items() if key[2] == "card:c0"} == {
+        ("mixed", False, "card:c0"): "mcq", ("mixed", True, "card:c0"): "type_in",
+        ("flashcard", False, "card:c0"): "flashcard", ("flashcard", True, "card:c0"): "flashcard",
+        ("choice", False, "card:c0"): "mcq", ("choice", True, "card:c0"): "mcq",
+        ("typed", False, "card:c0"): "type_in", ("typed", True, "card:c0"): "type_in"}
+    assert {kind for key, kind in kinds.items() if key[2] == "card:c6"} == {"flashcard"}
+    assert generator.card_question("card:gone", 0, learned=False) is None
+
+
+def test_a_multi_deletion_cloze_is_typed_one_deletion_at_a_time_by_the_draw():
+    deck = Deck(id="d", title=LocalText.of("D"), cards=[
+        Card(id="z", front=LocalText.of("[...] and [...] are noble gases"), back=LocalText.of("Helium, Neon"),
+             explain=LocalText.of("Helium and Neon are noble gases"), note_type="Cloze")])
+    generator = QuestionGenerator(deck)
+    asked = {generator.card_question("card:z", seed, learned=True).answer_text for seed in range(6)}
+    assert asked == {"Helium", "Neon"}
+    assert generator.card_question("card:z", 0, learned=False).kind == "flashcard"  # no choice for several gaps
 
 
 # -- type-in ----------------------------------------------------------------------------------------

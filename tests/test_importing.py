@@ -6,6 +6,7 @@ import hashlib
 import json
 import shutil
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -218,7 +219,7 @@ def test_progress_goes_forward_to_the_end_and_a_cancel_changes_nothing(library, 
     assert dones == sorted(dones) and seen[-1] == (importing.PROGRESS_TOTAL, importing.PROGRESS_TOTAL, "done")
     assert {stage for _, _, stage in seen} >= {"read", "store", "commit", "done"}
     assert all(total == importing.PROGRESS_TOTAL for _, total, _ in seen)
-    assert report.notes == 38 and report.questions == report.questions_added > report.cards == 71
+    assert report.notes == 38 and report.questions == report.questions_added == report.cards == 71  # one a card
     assert len(report.sample) == importing.SAMPLE_CARDS and all(front and back for front, back in report.sample)
 
     before = dump(library)
@@ -258,10 +259,11 @@ def test_quiz_import_leaves_the_bundled_decks_to_later_and_still_refuses_their_n
 def test_a_newer_package_updates_cards_and_keeps_progress(library, tmp_path):
     import_deck(library, ANKI / "chemistry-legacy.apkg")
     conn = library.db.conn
-    # Progress made in quiz on a card Anki reviewed too.
+    # Progress made in quiz on a card Anki reviewed too (asked as in Anki).
+    library.config = replace(library.config, card_questions="flashcard")
     session = library.session("chemistry")
     shown = session.next()
-    assert shown.question.kind == "flashcard"  # due from Anki's reviews
+    assert shown.question.kind == "flashcard" and not shown.is_new  # due from Anki's reviews
     session.grade(shown, 3, 2000)
     history = {row[0]: row for row in conn.execute("SELECT * FROM reviews")}
 
@@ -317,10 +319,9 @@ def test_an_imported_deck_can_be_studied(library):
     session = library.session("chemistry")
     shown = session.next()
     assert shown is not None and shown.question.template.startswith("card.")
-    if shown.question.kind == "flashcard":
-        outcome = session.grade(shown, 3, 1500)
-    else:
-        outcome = session.answer(shown, shown.question.answer_text, 1500)
+    # In learning from Anki's reviews: asked as multiple choice (the config's default "mixed").
+    assert shown.question.kind == "mcq" and not shown.is_new
+    outcome = session.answer(shown, list(shown.question.answer), 1500)
     assert outcome.correct
     assert_state_is_replay_of_log(library)
 

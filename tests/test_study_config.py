@@ -21,9 +21,10 @@ def test_no_file_means_defaults(tmp_path):
 def test_a_file_changes_what_it_names(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text('[interface]\nlanguage = "id"\n\n[study]\nnew_per_day = 5\nlearning_steps = [1, 5, 30]\n'
-                    'desired_retention = 0.85\n\n[rating]\nslow_ms = 4000\n')
+                    'desired_retention = 0.85\ncard_questions = "typed"\n\n[rating]\nslow_ms = 4000\n')
     config = load_config(path)
     assert (config.new_per_day, config.learning_steps, config.desired_retention) == (5, (1.0, 5.0, 30.0), 0.85)
+    assert config.card_questions == "typed" and StudyConfig().card_questions == "mixed"
     assert config.rating.slow_ms == 4000 and config.reviews_per_day == 200
     assert StudyConfig.from_dict(config.to_dict()) == config
 
@@ -33,6 +34,8 @@ def test_a_file_changes_what_it_names(tmp_path):
     ("[study]\nnew_per_dya = 3\n", "new_per_dya: unknown setting"),
     ("[study]\ndesired_retention = 1.5\n", "desired_retention"),
     ("[study]\nlearning_steps = [1, -2]\n", "learning_steps"),
+    ("[study]\ncard_questions = \"quiz\"\n", "card_questions: expected one of mixed, flashcard, choice, typed"),
+    ("[study]\ncard_questions = 3\n", "card_questions: expected one of"),
     ("[colours]\nred = 1\n", "unknown table [colours]"),
     ("[study\n", "config.toml"),
 ])

@@ -211,11 +211,11 @@ cards:
 
 @pytest.fixture
 def typed(tmp_path, clock):
-    """A session whose first question is the type-in of CAPITAL_CARD (its flashcard sibling suspended)."""
-    lib = Library.open(tmp_path / "q.db", config=StudyConfig(), clock=clock, sync_bundled=False)
+    """A session whose first question is CAPITAL_CARD typed (its one item, asked typed by the config)."""
+    lib = Library.open(tmp_path / "q.db", config=StudyConfig(card_questions="typed"), clock=clock,
+                       sync_bundled=False)
     lib.add_source(CAPITAL_CARD, origin="imported")
-    (flashcard,) = lib.db.conn.execute("SELECT qid FROM items WHERE kind = 'flashcard'").fetchone()
-    lib.session("capitals").suspend(flashcard)
+    assert lib.db.conn.execute("SELECT template, kind FROM items").fetchall() == [("card.flashcard", "flashcard")]
     session = lib.session("capitals")
     shown = session.next()
     assert shown.question.kind == "type_in"
@@ -337,6 +337,7 @@ def test_a_practice_session_takes_the_weakest_first(library, clock):
 
 # -- previews and summaries ---------------------------------------------------------------------
 def test_intervals_are_exactly_what_each_grade_does(library, clock):
+    library.config = StudyConfig(card_questions="flashcard")  # the deck's card, asked as its flashcard
     session = library.session("mini", limit=100)
     while (shown := session.next()).question.kind != "flashcard":
         respond(session, shown)

@@ -19,7 +19,7 @@ from typing import NamedTuple
 from quiz.i18n import format_date, join_list, t
 from quiz.knowledge import Knowledge
 from quiz.model import Card, Deck, Fact, LocalText, Relation
-from quiz.questions.question import KINDS, Question, blake2b, question_id
+from quiz.questions.question import CARD_ITEM, KINDS, Question, blake2b, question_id
 from quiz.text import _LEADING_ARTICLE, _NOT_WORD, fold
 
 DIFFICULTIES = ("mixed", "near", "far")
@@ -535,12 +535,38 @@ class QuestionGenerator:
 
     # -- authored cards -----------------------------------------------------------------------
     def card_asks(self) -> Iterator[CardAsk]:
-        """Every question the deck's cards give, as `generate()` gives them but with no options
-        drawn: what the store keeps of a question. Drawing a card's multiple-choice options is most
-        of the work on a deck of thousands of cards, and a study session draws them anyway, each
-        time it shows one (`one()`)."""
+        """What the store keeps of a card deck: one item per card, as Anki schedules them, asked as
+        its flashcard (CARD_ITEM); a study session chooses, each time it shows the card, whether to
+        ask it as that, as multiple choice or typed (card_question). No options are drawn here."""
         for card in self.deck.cards:
-            yield from self._card_asks(card)
+            yield from self._card_asks(card, CARD_ITEM)
+
+    def card_question(self, anchor: str, seed: int, *, learned: bool, mode: str = "mixed") -> Question | None:
+        """A card's item (CARD_ITEM at `anchor`) as the question to show now, its options drawn with
+        `seed`. `mode` (quiz.config.CARD_QUESTIONS): "mixed" asks multiple choice while the card is
+        being learned and typed once it is `learned` (in review), where the card allows them; else
+        its flashcard. "choice" and "typed" ask that way where the card allows; "flashcard" never
+        otherwise. A multi-deletion cloze is typed one deletion at a time, chosen by the seed."""
+        card = self._card(anchor)
+        if card is None:
+            return None
+        asks = self._card_asks(card) if mode != "flashcard" else []
+        choice = [ask for ask in asks if ask.kind == "mcq"]
+        typed = [ask for ask in asks if ask.kind == "type_in"]
+        if mode == "mixed":
+            choice, typed = ([], typed) if learned else (choice, [])
+        if typed and mode != "choice":
+            ask = typed[seed % len(typed)]
+        elif choice and mode != "typed":
+            ask = choice[0]
+        else:
+            return self.one(CARD_ITEM, anchor, seed)
+        return self.one(ask.template, ask.anchor, seed)
+
+    def _card(self, anchor: str) -> Card | None:
+        if self._cards is None:
+            self._cards = {c.id: c for c in self.deck.cards}
+        return self._cards.get(anchor.partition(":")[2].partition("#")[0])  # "ID#2": a cloze's second deletion
 
     def _card_asks(self, card: Card, template: str | None = None) -> list[CardAsk]:
         """A card as a flashcard; as multiple choice (its own choices, or other cards' answers of the
@@ -744,9 +770,7 @@ class QuestionGenerator:
                 self.seed = saved
         scope, _, rest = anchor.partition(":")
         if scope == "card":
-            if self._cards is None:
-                self._cards = {c.id: c for c in self.deck.cards}
-            card = self._cards.get(rest.partition("#")[0])  # "ID#2": the second deletion of a cloze card
+            card = self._card(anchor)
             if card is None:
                 return None
             ask = next((a for a in self._card_asks(card, template) if a.anchor == anchor), None)

@@ -12,6 +12,9 @@ except ImportError:  # an interpreter without it
 KINDS = ("mcq", "mcq_not", "true_false", "multi_select", "type_in", "cloze", "flashcard")
 CHOICE_KINDS = frozenset({"mcq", "mcq_not", "true_false", "multi_select"})
 TYPED_KINDS = frozenset({"type_in", "cloze"})
+# A card deck's item per card: its flashcard's template (the ids imported decks have always had);
+# how the card is asked each time is chosen when it is shown (QuestionGenerator.card_question).
+CARD_ITEM = "card.flashcard"
 
 
 @dataclass(slots=True)

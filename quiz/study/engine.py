@@ -31,7 +31,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quiz.config import StudyConfig
-from quiz.store.schema import ACTIVE, LEARNING, PRACTICE, RELEARNING, SUSPENDED
+from quiz.questions.question import CARD_ITEM
+from quiz.store.schema import ACTIVE, LEARNING, PRACTICE, RELEARNING, REVIEW, SUSPENDED
 from quiz.study.clock import day_start, now_ms
 from quiz.study.rating import AGAIN, EASY, HARD
 
@@ -514,16 +515,22 @@ class StudySession:
         generator = self.library.generator(self.deck.name, self.lang)
         while (entry := self._pop(self.library.clock())) is not None:
             draw = entry.schedule.answers
-            question = generator.one(entry.template, entry.anchor, seed=draw)
+            question = self._ask(generator, entry, draw)
             if question is None and draw:  # this draw found no options; seed 0 always does
                 draw = 0
-                question = generator.one(entry.template, entry.anchor, seed=0)
+                question = self._ask(generator, entry, 0)
             if question is None:
                 continue  # the deck no longer asks this in this language
             self._current = Shown(entry.qid, question, entry.schedule.state == 0, entry.key, draw)
             self._current_entry = entry
             return self._current
         return None
+
+    def _ask(self, generator, entry: Entry, draw: int):
+        if entry.template == CARD_ITEM:  # a card: asked as its flashcard, or chosen now
+            return generator.card_question(entry.anchor, draw, learned=entry.schedule.state == REVIEW,
+                                           mode=self.library.config.card_questions)
+        return generator.one(entry.template, entry.anchor, seed=draw)
 
     def set_language(self, lang: str) -> Shown | None:
         """Ask in `lang` from now on. The question on screen, if not answered yet, is drawn again in

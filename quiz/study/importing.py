@@ -276,6 +276,7 @@ def _import(library: Library, deck: Deck, path: Path, report: ImportReport, dry_
 def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: int, deck: Deck,
                     report: ImportReport, tick: Callable[[str, int, int], None]) -> None:
     """Append the Anki review log to the flashcard items and replay each changed item's log."""
+    from quiz.questions.question import CARD_ITEM
     from quiz.store import reviews as log
     from quiz.store.items import read_schedule, write_schedule
     from quiz.store.schema import PRACTICE, SUSPENDED
@@ -283,7 +284,7 @@ def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: 
     if not deck.reviews:
         return
     items = {anchor.removeprefix("card:"): key for key, anchor in conn.execute(
-        "SELECT id, anchor FROM items WHERE deck = ? AND template = 'card.flashcard'", (deck_key,))}
+        "SELECT id, anchor FROM items WHERE deck = ? AND template = ?", (deck_key, CARD_ITEM))}
     lang = deck.languages[0] if deck.languages else "en"
     taken: dict[int, int] = {}  # at -> item, for rows added by this import
     # Who already holds each review's own time in the log, asked in batches (one query per review

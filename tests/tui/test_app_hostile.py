@@ -8,27 +8,17 @@ they would recolour or clear it. Everything must show literally, and the app mus
 
 from __future__ import annotations
 
-import sqlite3
+from dataclasses import replace
 
 from tui_helpers import first_question, screen_text, settle
 
 from quiz.tui.literal import clean, literal
 from quiz.tui.screens.home import HomeScreen
 from quiz.tui.screens.stats import StatsScreen
-from quiz.tui.screens.study import StudyScreen
 from quiz.tui.screens.summary import SummaryScreen
 from quiz.tui.widgets.options import Card
 
 TITLE = "[@click=app.quit]Hostile[/] [b]deck"
-
-
-def set_active(db, kinds: tuple[str, ...]) -> None:
-    """Only these kinds of the hostile deck are asked."""
-    with sqlite3.connect(db) as conn:
-        marks = ",".join("?" * len(kinds))
-        conn.execute(f"UPDATE items SET status = CASE WHEN kind IN ({marks}) THEN 'active' ELSE 'suspended' END "
-                     "WHERE deck = (SELECT id FROM decks WHERE name = 'hostile')", kinds)
-    conn.close()
 
 
 def assert_safe(app) -> str:
@@ -51,13 +41,51 @@ async def click_the_markup(pilot, clicked: set[str]) -> None:
     assert_safe(pilot.app)
 
 
+async def ask_hostile(pilot, screen, clicked: set[str]) -> None:
+    """Answer the hostile question on screen every way there is (each option clicked, then undone),
+    checking that its text, answer, explanation and sources show literally and nothing runs."""
+    app = pilot.app
+    question = screen.shown.question
+    assert question.prompt in assert_safe(app)
+    if question.kind == "mcq":
+        options = screen.query_one("#card", Card)
+        for index, choice in enumerate(question.choices):
+            assert choice in screen_text(app)
+            await pilot.click(options, offset=options.offset_of(index))
+            text = assert_safe(app)
+            assert screen.phase == "answered"
+            assert f"Answer: {question.answer_text}" in text
+            await pilot.press("u")
+            assert screen.phase == "asking"
+        await pilot.click(options, offset=options.offset_of(question.answer[0]))
+    elif question.kind == "type_in":
+        await pilot.press(*"[/] [b]x", "enter")
+        text = assert_safe(app)
+        assert "[/] [b]x" in text and "Answer: [/] Rome [b]" in text
+    else:
+        actions = screen.query_one("#card", Card)
+        assert [action for *_, action in actions.spans] == ["reveal"]
+        await pilot.click(actions, offset=actions.offset_of_button("reveal"))
+        text = assert_safe(app)
+        assert f"Answer: {question.answer_text}" in text
+        if question.explanation:
+            assert question.explanation in text
+    for literal_text in ("Because [@click=app.quit]x[/]  [bold]", "[$accent]Outlet[/]",
+                         "“[link=http://x]y[/link]”"):
+        if literal_text in question.explanation or literal_text.strip("“”") in str(question.sources):
+            assert literal_text in screen_text(app), screen_text(app)
+    await click_the_markup(pilot, clicked)
+    if question.kind == "flashcard":
+        actions = screen.query_one("#card", Card)
+        await pilot.click(actions, offset=actions.offset_of_button("grade(3)"))
+
+
 def test_the_glass_strips_control_characters():
     assert clean("a\x1b[31mb\x00c\x9bd\te") == "a[31mbcd e"
     assert literal("[@click=app.quit]x[/]").plain == "[@click=app.quit]x[/]"
 
 
 async def test_hostile_deck_through_every_screen(make_app, db_path):
-    set_active(db_path, ("mcq", "type_in"))
     clicked: set[str] = set()
     app = make_app()
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
@@ -73,65 +101,29 @@ async def test_hostile_deck_through_every_screen(make_app, db_path):
         await pilot.press("escape")
         await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
 
-        await pilot.press("enter")
-        screen = await first_question(pilot)
-        assert TITLE in assert_safe(app)  # in the header
+        # Its three cards, asked every way: "mixed" asks the two with choices as multiple choice
+        # (new cards), "typed" the other typed; a card asked neither way is a flashcard.
         seen = set()
-        while screen.shown is not None and screen.shown.question.kind not in seen:
-            question = screen.shown.question
-            seen.add(question.kind)
-            text = assert_safe(app)
-            assert question.prompt in text
-            if question.kind == "mcq":
-                options = screen.query_one("#card", Card)
-                for index, choice in enumerate(question.choices):
-                    assert choice in screen_text(app)
-                    await pilot.click(options, offset=options.offset_of(index))
-                    text = assert_safe(app)
-                    assert screen.phase == "answered"
-                    assert f"Answer: {question.answer_text}" in text
-                    await pilot.press("u")
-                    assert screen.phase == "asking"
-                await pilot.click(options, offset=options.offset_of(question.answer[0]))
-            else:
-                await pilot.press(*"[/] [b]x", "enter")
-                text = assert_safe(app)
-                assert "[/] [b]x" in text and "Answer: [/] Rome [b]" in text
-            for literal_text in ("Because [@click=app.quit]x[/]  [bold]", "[$accent]Outlet[/]",
-                                 "“[link=http://x]y[/link]”"):
-                if literal_text in question.explanation or literal_text.strip("“”") in str(question.sources):
-                    assert literal_text in screen_text(app), screen_text(app)
-            await click_the_markup(pilot, clicked)
+        for mode in ("mixed", "typed"):
+            app.library.config = replace(app.library.config, card_questions=mode)
+            app.clear_notifications()  # the last pass's "Answer undone." toasts would cover the text
             await pilot.press("enter")
-        assert seen == {"mcq", "type_in"}
-
-        await pilot.press("escape")
-        await settle(pilot, lambda: isinstance(app.screen, SummaryScreen))
-        assert_safe(app)
-        await pilot.press("enter")
-        await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
-
-        set_active(db_path, ("flashcard",))
-        await pilot.press("enter")
-        screen = await first_question(pilot)
-        for _ in range(3):
-            question = screen.shown.question
-            assert question.kind == "flashcard" and question.prompt in assert_safe(app)
-            actions = screen.query_one("#card", Card)
-            assert [action for *_, action in actions.spans] == ["reveal"]
-            await pilot.click(actions, offset=actions.offset_of_button("reveal"))
-            text = assert_safe(app)
-            assert f"Answer: {question.answer_text}" in text
-            if question.explanation:
-                assert question.explanation in text
-            await click_the_markup(pilot, clicked)
-            await pilot.click(actions, offset=actions.offset_of_button("grade(3)"))
-            if not isinstance(app.screen, StudyScreen) or screen.shown is None:
-                break
-        await pilot.press("escape")
-        await settle(pilot, lambda: isinstance(app.screen, SummaryScreen))
-        await pilot.press("enter")
-        await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
+            screen = await first_question(pilot)
+            assert TITLE in assert_safe(app)  # in the header
+            for _ in range(3):
+                seen.add(screen.shown.question.kind)
+                await ask_hostile(pilot, screen, clicked)
+                if screen.phase == "answered":
+                    await pilot.press("enter")
+                if screen.shown is None or app.screen is not screen:
+                    break
+            if app.screen is screen:
+                await pilot.press("escape")
+            await settle(pilot, lambda: isinstance(app.screen, SummaryScreen))
+            assert_safe(app)
+            await pilot.press("enter")
+            await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert seen == {"mcq", "type_in", "flashcard"}
 
         await pilot.press("s")
         await settle(pilot, lambda: isinstance(app.screen, StatsScreen) and app.screen.stats is not None)

@@ -8,7 +8,7 @@ review log, which must hold the answer as soon as the feedback shows (before the
 from __future__ import annotations
 
 import pytest
-from tui_helpers import first_question, only_kinds, query, review_count, screen_text
+from tui_helpers import ask_cards_as, first_question, only_cards_typed, only_kinds, query, review_count, screen_text
 
 from quiz.tui.widgets.options import Card
 
@@ -164,8 +164,9 @@ async def test_typed_right_then_wrong(make_app, db_path, kind):
             await go_on(pilot, screen, how)
 
 
-async def test_a_near_miss_is_a_typo_and_the_difference_shows(make_app, db_path):
-    only_kinds(db_path, "cards", "type_in")
+async def test_a_near_miss_is_a_typo_and_the_difference_shows(make_app, db_path, config_path):
+    ask_cards_as(config_path, "typed")
+    only_cards_typed(db_path)
     app = make_app("cards")
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         screen = await first_question(pilot)
@@ -180,8 +181,8 @@ async def test_a_near_miss_is_a_typo_and_the_difference_shows(make_app, db_path)
 
 
 @pytest.mark.parametrize("how", ["key", "click"])
-async def test_flashcard_reveal_then_grade_with_intervals(make_app, db_path, how):
-    only_kinds(db_path, "cards", "flashcard")
+async def test_flashcard_reveal_then_grade_with_intervals(make_app, db_path, config_path, how):
+    ask_cards_as(config_path, "flashcard")
     app = make_app("cards")
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         screen = await first_question(pilot)

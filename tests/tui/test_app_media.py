@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui_helpers import Clock, first_question, screen_text
+from tui_helpers import Clock, ask_cards_as, first_question, screen_text
 
 from quiz.model import Card, Deck, LocalText
 
@@ -44,14 +44,9 @@ async def test_m_opens_the_cards_picture(make_app, db_path, monkeypatch):
         assert screen.shown is not None and screen.phase == "asking"  # nothing answered
 
 
-async def test_ctrl_o_opens_it_while_typing_the_answer(make_app, db_path, monkeypatch):
-    import sqlite3
-
+async def test_ctrl_o_opens_it_while_typing_the_answer(make_app, db_path, config_path, monkeypatch):
     folder = add_picture_deck(db_path, with_file=True)
-    with sqlite3.connect(db_path) as conn:  # only the type-in question of the card
-        conn.execute("UPDATE items SET status = 'suspended' WHERE qid IN (SELECT qid FROM items "
-                     "JOIN decks ON decks.id = items.deck WHERE decks.name = 'pictures' AND kind != 'type_in')")
-    conn.close()
+    ask_cards_as(config_path, "typed")  # the card asked typed
     app, opened = recording_app(make_app, monkeypatch)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         screen = await first_question(pilot)

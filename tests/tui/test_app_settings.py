@@ -116,3 +116,27 @@ async def test_desired_retention_shows_the_daily_workload_it_implies(make_app):
         retention.value = "0,85"
         await settle(pilot, lambda: screen.workload is not None and screen.workload["retention"] == 0.85)
         assert "Pada 0,85: sekitar" in screen_text(app)
+
+
+async def test_choosing_how_cards_are_asked_applies_to_the_next_card(make_app, config_path):
+    from textual.widgets import Select
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot, lambda: app.library is not None and app.screen.query_one("#decks").row_count == 3)
+        await pilot.press("comma")
+        await settle(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        cards = app.screen.query_one("#cards", Select)
+        assert cards.value == "mixed" and "choices, then typed" in screen_text(app)
+        await pilot.press("ctrl+l")  # the options follow the interface language, the choice stays
+        await settle(pilot, lambda: "pilihan, lalu diketik" in screen_text(app))
+        assert cards.value == "mixed"
+        await pilot.press("ctrl+l")
+        cards.value = "flashcard"
+        await pilot.press("ctrl+s")
+        await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert app.library.config.card_questions == "flashcard"
+        await pilot.press("home", "enter")  # the Capitals deck: its cards, new, asked as flashcards
+        screen = await first_question(pilot)
+        assert screen.deck == "cards" and screen.shown.question.kind == "flashcard"
+    assert tomllib.loads(config_path.read_text())["study"]["card_questions"] == "flashcard"

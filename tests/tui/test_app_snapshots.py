@@ -9,7 +9,7 @@ mouse (no hover), and no blinking cursor. After a change to a screen, look at th
 from __future__ import annotations
 
 import pytest
-from tui_helpers import START_MS, Clock, first_question, only_kinds, settle
+from tui_helpers import START_MS, Clock, ask_cards_as, first_question, only_cards_typed, only_kinds, settle
 
 from quiz.tui.screens.help import HelpScreen
 from quiz.tui.screens.settings import SettingsScreen
@@ -78,8 +78,8 @@ def test_study_wrong_answer_feedback(snap_compare, make_app, db_path, lang):
 
 
 @LANGS
-def test_study_flashcard_revealed(snap_compare, make_app, db_path, lang):
-    only_kinds(db_path, "cards", "flashcard")
+def test_study_flashcard_revealed(snap_compare, make_app, config_path, lang):
+    ask_cards_as(config_path, "flashcard")
 
     async def reveal(pilot):
         screen = await first_question(pilot)
@@ -90,8 +90,9 @@ def test_study_flashcard_revealed(snap_compare, make_app, db_path, lang):
 
 
 @LANGS
-def test_study_type_in_with_a_typo(snap_compare, make_app, db_path, lang):
-    only_kinds(db_path, "cards", "type_in")
+def test_study_type_in_with_a_typo(snap_compare, make_app, db_path, config_path, lang):
+    ask_cards_as(config_path, "typed")
+    only_cards_typed(db_path)
 
     async def typo(pilot):
         screen = await first_question(pilot)

@@ -27,8 +27,8 @@ async def answer_right(pilot, screen) -> None:
 
 
 async def test_the_answer_line_keeps_the_focus_through_other_kinds(make_app, db_path):
-    only_kinds(db_path, "cards", "type_in", "mcq")
-    app = make_app("cards")
+    only_kinds(db_path, "facts", "type_in", "mcq")
+    app = make_app("facts")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await first_question(pilot)
         typed = screen.query_one("#typed")

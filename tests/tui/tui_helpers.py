@@ -36,6 +36,24 @@ def only_kinds(db: Path, deck: str, *kinds: str) -> None:
     conn.close()
 
 
+def ask_cards_as(config: Path, mode: str) -> None:
+    """Every card shown by the test's app asked as `mode` (quiz.config.CARD_QUESTIONS), as a learner
+    would choose in the settings: written into the test's config file."""
+    config.write_text(f'[study]\ncard_questions = "{mode}"\n', encoding="utf-8")
+
+
+def only_cards_typed(db: Path, deck: str = "cards") -> None:
+    """Suspend the deck's cards that are never typed (their author gave choices): with cards asked
+    as "typed", every question is then typed."""
+    from quiz.study.engine import Library
+
+    with Library.open(db, sync_bundled=False) as library:
+        anchors = [(f"card:{card.id}",) for card in library.deck_model(deck).cards if card.choices]
+    with sqlite3.connect(db) as conn:
+        conn.executemany("UPDATE items SET status = 'suspended' WHERE anchor = ?", anchors)
+    conn.close()
+
+
 def query(db: Path, sql: str, *params) -> list[tuple]:
     conn = sqlite3.connect(db)
     try:

@@ -1,4 +1,5 @@
-"""Settings: language, desired retention, daily limits and theme, saved to the config file.
+"""Settings: language, desired retention, daily limits, theme and how cards are asked, saved to the
+config file.
 
 Under the desired retention, the daily workload it implies: the FSRS simulator (fsrs-rs, quiz/optimize.py
 `workload`) run for a year over the learner's items with the form's daily limits, again as the
@@ -13,14 +14,14 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
-from quiz.settings import SettingsError
+from quiz.settings import CARD_QUESTIONS, SettingsError
 from quiz.tui.screens.base import QuizScreen
 
 # Each language named in itself, so a learner who cannot read the current one still finds theirs.
 LANGUAGE_NAMES = [("English", "en"), ("Bahasa Indonesia", "id")]
 LABELS = {"language-label": "settings.language", "retention-label": "settings.retention",
           "new-label": "settings.new_per_day", "reviews-label": "settings.reviews_per_day",
-          "theme-label": "settings.theme"}
+          "theme-label": "settings.theme", "cards-label": "settings.card_questions"}
 
 
 class SettingsScreen(QuizScreen):
@@ -51,21 +52,33 @@ class SettingsScreen(QuizScreen):
             themes = sorted(self.app.available_themes)
             yield Select([(name, name) for name in themes], allow_blank=False, id="theme",
                          value=self.app.theme if self.app.theme in themes else themes[0])
+            yield Label(t(LABELS["cards-label"]), id="cards-label")
+            yield Select(self.card_options(), value=settings.card_questions, allow_blank=False, id="cards")
         yield Static(id="workload", classes="hint", markup=False)
         with Horizontal(id="settings-buttons"):
-            yield Button(t("settings.save"), id="save", variant="primary")
-            yield Button(t("settings.cancel"), id="cancel")
+            # Compact (one line each): the form and its buttons fit in 80x24 with six settings.
+            yield Button(t("settings.save"), id="save", variant="primary", compact=True)
+            yield Button(t("settings.cancel"), id="cancel", compact=True)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.workload: dict | None = None
         self.estimate()
 
+    def card_options(self) -> list[tuple[str, str]]:
+        """How a card deck's cards may be asked, in the interface language (quiz.config.CARD_QUESTIONS)."""
+        return [(self.app.t(f"cards.{mode}"), mode) for mode in CARD_QUESTIONS]
+
     def refresh_language(self) -> None:
         t = self.app.t
         self.query_one("#settings-title", Static).update(t("settings.title"))
         for widget_id, key in LABELS.items():
             self.query_one(f"#{widget_id}", Label).update(t(key))
+        cards = self.query_one("#cards", Select)
+        chosen = cards.value
+        cards.set_options(self.card_options())
+        cards.value = chosen
+        cards.mutate_reactive(Select.value)  # (an unchanged value would keep its old label)
         self.query_one("#save", Button).label = t("settings.save")
         self.query_one("#cancel", Button).label = t("settings.cancel")
         self.show_workload()
@@ -159,7 +172,8 @@ class SettingsScreen(QuizScreen):
             limits.append(value)
         settings = self.app.settings.replace(
             language=self.query_one("#language", Select).value, theme=self.query_one("#theme", Select).value,
-            desired_retention=retention, new_per_day=limits[0], reviews_per_day=limits[1])
+            desired_retention=retention, new_per_day=limits[0], reviews_per_day=limits[1],
+            card_questions=self.query_one("#cards", Select).value)
         settings.validate()
         return settings
 
