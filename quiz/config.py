@@ -30,6 +30,7 @@ from quiz.study.rating import RatingPolicy
 
 # How a card deck's card is asked each time it is shown (quiz/questions/generator.py, card_question).
 CARD_QUESTIONS = ("mixed", "flashcard", "choice", "typed")
+_CHOICES = {"card_questions": CARD_QUESTIONS}  # settings that take one of a few words
 
 
 class ConfigError(Exception):
@@ -102,10 +103,10 @@ def _apply(defaults, table: dict, path: Path, name: str):
         if isinstance(default, tuple):
             ok = isinstance(value, list) and all(_number(v) and v > 0 for v in value)
             value = tuple(float(v) for v in value) if ok else value
-        elif isinstance(default, str):
-            ok = value in CARD_QUESTIONS
+        elif key in _CHOICES:
+            ok = value in _CHOICES[key]
             if not ok:
-                raise ConfigError(f"{path}: [{name}] {key}: expected one of {', '.join(CARD_QUESTIONS)}, got {value!r}")
+                raise ConfigError(f"{path}: [{name}] {key}: expected one of {', '.join(_CHOICES[key])}, got {value!r}")
         elif isinstance(default, bool):
             ok = isinstance(value, bool)
         elif isinstance(default, float):

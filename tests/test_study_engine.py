@@ -448,3 +448,111 @@ def test_similarities_wait_for_warm_up_and_draw_the_same_options(library, tmp_pa
     assert rebuilt == made[0]
     warm = library.generator("mini", "en")
     assert [warm.one(q.template, q.anchor) for q in made] == made
+
+
+# -- one item per card: a database from before ----------------------------------------------------
+THREE_CARDS = """
+deck: {id: words, title: Words, languages: [en]}
+cards:
+  - {id: a, front: "Opposite of hot?", back: cold}
+  - {id: b, front: "Opposite of up?", back: down}
+  - {id: c, front: "Opposite of left?", back: right}
+  - {id: d, front: "Opposite of big?", back: small}
+"""
+
+
+def test_a_database_with_several_items_a_card_becomes_one_item_a_card_with_all_its_answers(tmp_path, clock):
+    """Before schema v4 a card had a multiple-choice and a type-in item beside its flashcard item,
+    each with its own answers. Opening such a database keeps every answer, now the card item's, and
+    the card item's schedule is its whole log replayed; a card whose flashcard item was suspended to
+    study the others is active; the others retire."""
+    from quiz.questions.question import question_id
+    from quiz.store import schema
+
+    path = tmp_path / "old.db"
+    with Library.open(path, config=StudyConfig(), clock=clock, sync_bundled=False) as lib:
+        lib.add_source(THREE_CARDS, origin="imported")
+        conn = lib.db.conn
+        cards = dict(conn.execute("SELECT anchor, id FROM items"))
+        deck = conn.execute("SELECT id FROM decks").fetchone()[0]
+        # What the old store made beside each card item, and answers to them, as the old engine logged.
+        with conn:
+            conn.execute("DROP TABLE card_merge")
+            siblings = {}
+            for anchor in cards:
+                for template, kind in (("card.mcq", "mcq"), ("card.type_in", "type_in")):
+                    siblings[anchor, kind] = conn.execute(
+                        "INSERT INTO items (deck, qid, template, anchor, kind, facts, topic, hash) "
+                        "VALUES (?, ?, ?, ?, ?, ?, '{}', 'h')",
+                        (deck, question_id("words", template, anchor), template, anchor, kind,
+                         f'["{anchor[5:]}"]')).lastrowid
+            answered = [(siblings["card:a", "mcq"], "mcq", 3), (cards["card:a"], "flashcard", 1),
+                        (siblings["card:a", "type_in"], "type_in", 3), (siblings["card:b", "mcq"], "mcq", 3)]
+            for n, (item, kind, rating) in enumerate(answered):
+                conn.execute("INSERT INTO reviews VALUES (?, ?, ?, ?, 'en', 0, ?, ?, NULL, 2000)",
+                             (clock() + n * 60_000, item, deck, kind, rating, int(rating > 1)))
+            # b's flashcard was suspended so that only its multiple choice was asked.
+            conn.execute("UPDATE items SET status = 'suspended' WHERE id = ?", (cards["card:b"],))
+            conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION - 1}")
+    log_before = sorted(tuple(row) for row in sqlite3.connect(path).execute("SELECT at, kind, rating FROM reviews"))
+
+    with Library.open(path, config=StudyConfig(), clock=clock, sync_bundled=False) as lib:
+        conn = lib.db.conn
+        active = conn.execute("SELECT anchor, template, status FROM items WHERE status != 'retired' ORDER BY anchor")
+        assert active.fetchall() == [(anchor, "card.flashcard", "active") for anchor in sorted(cards)]
+        assert sorted(conn.execute("SELECT at, kind, rating FROM reviews")) == log_before  # every answer kept
+        assert [r.kind for r in entries(conn, cards["card:a"])] == ["mcq", "flashcard", "type_in"]
+        assert [r.kind for r in entries(conn, cards["card:b"])] == ["mcq"]
+        assert conn.execute("SELECT count(*) FROM reviews WHERE item NOT IN (SELECT id FROM items "
+                            "WHERE template = 'card.flashcard')").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM card_merge").fetchone()[0] == 0
+        assert read_schedule(conn, cards["card:b"]).state != 0  # its progress, now the card's
+        assert_state_is_replay_of_log(lib)
+        # A session plans each card once, as its one item, and asks it.
+        session = lib.session("words")
+        planned = [entry.anchor for entry in [*session._queue, *(slot[2] for slot in session._waiting)]]
+        assert sorted(planned) == sorted(cards)
+        shown = session.next()
+        assert shown.question.anchor.partition("#")[0] in cards and respond(session, shown).correct
+
+
+def test_mixed_asks_a_new_card_as_choices_and_a_learned_one_typed(tmp_path, clock):
+    lib = Library.open(tmp_path / "w.db", config=StudyConfig(), clock=clock, sync_bundled=False)
+    lib.add_source(THREE_CARDS, origin="imported")
+    kinds: dict[int, set[str]] = {}  # state when shown -> how it was asked
+    for _ in range(60):
+        session = lib.session("words")
+        shown = session.next()
+        if shown is None:
+            clock.advance(days=40)
+            continue
+        state = read_schedule(lib.db.conn, shown.key).state
+        kinds.setdefault(state, set()).add(shown.question.kind)
+        respond(session, shown)
+        clock.advance(minutes=15)
+    lib.close()
+    assert kinds[0] == {"mcq"} and kinds[2] == {"type_in"}  # new: choices; in review: typed
+
+
+LANGUAGE_CARDS = """
+deck: {id: lg, title: L, languages: [en, id]}
+cards:
+  - {id: c0, front: {en: "Capital of France?", id: "Ibu kota Prancis?"}, back: {en: Paris, id: Paris}}
+  - {id: c1, front: {en: "Capital of Spain?", id: "Ibu kota Spanyol?"}, back: {en: Madrid, id: Sama}}
+  - {id: c2, front: {en: "Capital of Italy?", id: "Ibu kota Italia?"}, back: {en: Rome, id: Sama}}
+  - {id: c3, front: {en: "Capital of Peru?", id: "Ibu kota Peru?"}, back: {en: Lima, id: Sama}}
+"""
+
+
+def test_switching_language_asks_a_card_the_way_it_can_be_asked_there(tmp_path, clock):
+    # In English every card has three other capitals to choose from; in Indonesian three share one
+    # answer, so no card has choices there: switching asks the card on screen as its flashcard.
+    lib = Library.open(tmp_path / "lg.db", config=StudyConfig(), clock=clock, sync_bundled=False)
+    lib.add_source(LANGUAGE_CARDS, origin="imported")
+    session = lib.session("lg", lang="en")
+    shown = session.next()
+    assert shown.question.kind == "mcq" and shown.question.lang == "en"
+    switched = session.set_language("id")
+    assert switched is not None and switched.question.lang == "id" and switched.question.kind == "flashcard"
+    assert switched.key == shown.key and session.next() is switched
+    lib.close()

@@ -561,7 +561,8 @@ class QuestionGenerator:
             ask = choice[0]
         else:
             return self.one(CARD_ITEM, anchor, seed)
-        return self.one(ask.template, ask.anchor, seed)
+        # (A draw always finds what the ask found; should one not, the flashcard still can be asked.)
+        return self.one(ask.template, ask.anchor, seed) or self.one(CARD_ITEM, anchor, seed)
 
     def _card(self, anchor: str) -> Card | None:
         if self._cards is None:

@@ -35,7 +35,9 @@ from quiz.stats import calibration as cal
 from quiz.stats.days import StudyDays, zone_key
 from quiz.store.schema import PRACTICE, REVIEW
 
-VERSION = 3  # the file's layout (PRAGMA user_version): another layout is dropped and rebuilt
+# The file's layout (PRAGMA user_version): another layout is dropped and rebuilt. 4: the store's
+# schema v4 moved card answers to their card's item, which the per-item sums of v3 files predate.
+VERSION = 4
 MATURE_DAYS = 21
 
 _TABLES = """

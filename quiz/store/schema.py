@@ -105,5 +105,34 @@ _V3 = [
     "ALTER TABLE decks ADD COLUMN file_stamp TEXT",  # 'size:mtime_ns:quiz version' of `path` when last read
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3]
+# One item per card (quiz/questions/generator.py card_question): a card deck's multiple-choice and
+# type-in items become part of their card's item (template 'card.flashcard'): their answers are
+# the card item's now, they retire with no log of their own, and a card whose flashcard item was
+# suspended while another of its items was studied is active. The card items that took answers
+# are listed in card_merge: the engine replays their log into their schedule (it needs the
+# learner's settings) and empties the table.
+_CARD_SIBLINGS = """
+    SELECT s.id, f.id, s.status FROM items s JOIN items f
+    ON f.deck = s.deck AND f.template = 'card.flashcard'
+    AND f.anchor = CASE WHEN instr(s.anchor, '#') > 0 THEN substr(s.anchor, 1, instr(s.anchor, '#') - 1)
+                        ELSE s.anchor END
+    WHERE s.template IN ('card.mcq', 'card.type_in') AND s.status != 'retired'
+"""
+_V4 = [
+    "CREATE TABLE card_merge (item INTEGER PRIMARY KEY REFERENCES items(id))",
+    "CREATE TEMP TABLE siblings (sibling INTEGER PRIMARY KEY, item INTEGER NOT NULL, status TEXT NOT NULL)",
+    f"INSERT INTO siblings {_CARD_SIBLINGS}",
+    "INSERT INTO card_merge SELECT DISTINCT item FROM siblings WHERE sibling IN (SELECT item FROM reviews)",
+    "DROP TRIGGER reviews_append_only",  # this once: the answers' item changes, nothing else of them
+    "UPDATE reviews SET item = (SELECT item FROM siblings WHERE sibling = reviews.item) "
+    "WHERE item IN (SELECT sibling FROM siblings)",
+    _V1[4],  # reviews_append_only again
+    "UPDATE items SET status = 'active' WHERE status = 'suspended' AND leech = 0 "
+    "AND id IN (SELECT item FROM siblings WHERE status = 'active')",
+    "UPDATE items SET status = 'retired', state = 0, step = NULL, stability = NULL, difficulty = NULL, "
+    "due = NULL, last_review = NULL, answers = 0, lapses = 0 WHERE id IN (SELECT sibling FROM siblings)",
+    "DROP TABLE siblings",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -9,8 +9,9 @@
 Every answer is committed in its own transaction before answer()/grade() returns: the review-log
 entry and the item's new FSRS state together. A Library keeps each deck's model and one question
 generator per (deck, language) in memory, and re-draws one question at a time with
-`generator.one(template, anchor, seed=answers)`: the options change each time an item is shown,
-deterministically per item and answer count.
+`generator.one(template, anchor, seed=answers)` (a card deck's card with `generator.card_question`,
+which also chooses how the card is asked: multiple choice, typed or its flashcard): the options
+change each time an item is shown, deterministically per item and answer count.
 
 Practice (cram) sessions log every answer with type 4 (practice) and leave the schedule alone:
 replaying the log skips them, statistics count them as answers.
@@ -214,6 +215,7 @@ class Library:
         library = cls(open_database(path, create_folder=is_default), path, config or StudyConfig(), clock or now_ms)
         library._checkpoints = Checkpointer(path)
         library.db.conn.execute("PRAGMA wal_autocheckpoint = 0")  # the Checkpointer's thread does it
+        library._replay_merged_cards()
         if sync_bundled:
             try:
                 library.sync_bundled()
@@ -221,6 +223,33 @@ class Library:
                 library.close()
                 raise
         return library
+
+    def _replay_merged_cards(self) -> None:
+        """After the one-item-per-card migration (schema v4, quiz/store/schema.py): each card item that
+        took its former multiple-choice and type-in items' answers gets the schedule its whole log
+        leads to, as the store must hold. Once; the migration lists the items in card_merge."""
+        conn = self.db.conn
+        if conn.execute("SELECT 1 FROM card_merge LIMIT 1").fetchone() is None:
+            return
+        from collections import defaultdict
+
+        from quiz.store.database import transaction
+        from quiz.store.decks import stored_decks
+        from quiz.store.items import read_schedule, write_schedule
+        from quiz.store.reviews import Review
+
+        decks = {deck.key: deck for deck in stored_decks(conn)}
+        with transaction(self.db) as conn:
+            logs: dict[int, list[Review]] = defaultdict(list)  # one pass: the log has no index on items
+            for row in conn.execute("SELECT at, item, deck, kind, lang, type, rating, correct, answer, ms "
+                                    "FROM reviews WHERE item IN (SELECT item FROM card_merge) ORDER BY at"):
+                logs[row[1]].append(Review(*row[:7], bool(row[7]), *row[8:]))
+            for item, deck in conn.execute("SELECT items.id, items.deck FROM card_merge "
+                                           "JOIN items ON items.id = card_merge.item").fetchall():
+                before = read_schedule(conn, item)
+                after = self.scheduling(decks[deck]).replay(item, logs[item])
+                write_schedule(conn, item, replace(after, status=before.status, leech=before.leech or after.leech))
+            conn.execute("DELETE FROM card_merge")
 
     def close(self) -> None:
         if self._checkpoints is not None:
@@ -543,8 +572,11 @@ class StudySession:
         current = self._current
         if current is None:
             return None
-        question = self.library.generator(self.deck.name, lang).one(
-            current.question.template, current.question.anchor, seed=current.draw)
+        generator = self.library.generator(self.deck.name, lang)
+        question = generator.one(current.question.template, current.question.anchor, seed=current.draw)
+        if question is None and self._current_entry is not None and self._current_entry.template == CARD_ITEM:
+            # A card that cannot be asked that way in `lang`: asked as its item is there.
+            question = self._ask(generator, self._current_entry, current.draw)
         if question is None:
             return None  # not asked in that language: keep the one on screen
         self._current = replace(current, question=question)

@@ -132,6 +132,11 @@ async def test_choosing_how_cards_are_asked_applies_to_the_next_card(make_app, c
         await settle(pilot, lambda: "pilihan, lalu diketik" in screen_text(app))
         assert cards.value == "mixed"
         await pilot.press("ctrl+l")
+        cards.value = "typed"
+        await pilot.press("ctrl+l")
+        await settle(pilot, lambda: "jawaban diketik" in screen_text(app))
+        assert cards.value == "typed"
+        await pilot.press("ctrl+l")
         cards.value = "flashcard"
         await pilot.press("ctrl+s")
         await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
