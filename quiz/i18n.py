@@ -246,6 +246,8 @@ UI: dict[str, dict[str, str]] = {
     "settings.workload_unknown": {"en": "Workload: type a retention from 0.70 to 0.99",
                                   "id": "Beban: ketik retensi dari 0,70 sampai 0,99"},
     "settings.title": {"en": "Settings", "id": "Pengaturan"},
+    "config.unused": {"en": "Default study settings in use: {problem}",
+                      "id": "Pengaturan belajar bawaan dipakai: {problem}"},
     "settings.language": {"en": "Language", "id": "Bahasa"},
     "settings.retention": {"en": "Desired retention (0.70 to 0.99)",
                            "id": "Retensi yang diinginkan (0,70 sampai 0,99)"},

@@ -48,15 +48,18 @@ class Settings:
         if self.card_questions not in CARD_QUESTIONS:
             raise SettingsError(f"cards are asked as one of: {', '.join(CARD_QUESTIONS)}")
 
-    def study_config(self, base=None):
-        """The full study configuration: the file's, with these settings on top."""
-        from quiz.config import StudyConfig, load_config
+    def study_config(self, base=None, problems: list[str] | None = None):
+        """The full study configuration: the file's, with these settings on top. A file that cannot
+        be used gives the defaults, and its one-line reason is appended to `problems`."""
+        from quiz.config import ConfigError, StudyConfig, load_config
 
         try:
             # No file, no parsing: load_config would say the same after importing tomllib (~10 ms).
             missing = base is None and self.path is not None and not Path(self.path).exists()
             base = base or (StudyConfig() if missing else load_config(self.path))
-        except Exception:
+        except ConfigError as error:
+            if problems is not None:
+                problems.append(str(error))
             base = StudyConfig()
         return replace(base, desired_retention=self.desired_retention, new_per_day=self.new_per_day,
                        reviews_per_day=self.reviews_per_day, card_questions=self.card_questions)

@@ -29,11 +29,13 @@ GC_YOUNG = 10_000  # objects allocated (and not freed) before a young collection
 
 
 class LibraryReady(Message):
-    """The library opened (or failed to: `error` says why, in one line)."""
+    """The library opened (or failed to: `error` says why, in one line; `warning`: it opened, with
+    the default study settings, because the config file's could not be used)."""
 
-    def __init__(self, error: str | None = None):
+    def __init__(self, error: str | None = None, warning: str | None = None):
         super().__init__()
         self.error = error
+        self.warning = warning
 
 
 class QuizApp(App[None]):
@@ -63,6 +65,7 @@ class QuizApp(App[None]):
         self.clock = clock
         self.library = None
         self.library_error: str | None = None
+        self.config_problem: str | None = None  # why config.toml's study settings are not used
         self.deck_titles: list[tuple[str, str]] = []  # (deck name, title), as home last listed them
         self._library_lock = threading.Lock()
         self._memory_settled = False
@@ -129,7 +132,7 @@ class QuizApp(App[None]):
     def open_library(self) -> None:
         with self._library_lock:
             self.ensure_library()
-        self.post_message(LibraryReady(self.library_error))
+        self.post_message(LibraryReady(self.library_error, self.config_problem))
 
     def ensure_library(self) -> None:
         """Open the library if nobody has yet (in a worker, holding `_library_lock`)."""
@@ -140,7 +143,9 @@ class QuizApp(App[None]):
         if self.library is not None or self.library_error is not None:
             return
         try:
-            config = self.settings.study_config()
+            problems: list[str] = []
+            config = self.settings.study_config(problems=problems)
+            self.config_problem = problems[0] if problems else None
             self.library = Library.open(self.db_path, config=config, clock=self.clock)
         except (StoreError, DeckError, OSError, ValueError) as error:
             self.library_error = str(error)
@@ -163,6 +168,9 @@ class QuizApp(App[None]):
                 ready()
         if message.error:
             self.notify(message.error, severity="error", timeout=30, markup=False)
+        if message.warning:
+            self.notify(self.t("config.unused", problem=message.warning), severity="warning", timeout=30,
+                        markup=False)
 
     # -- shared by the screens -----------------------------------------------------------------
     def t(self, key: str, **values: object) -> str:

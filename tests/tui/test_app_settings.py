@@ -145,3 +145,14 @@ async def test_choosing_how_cards_are_asked_applies_to_the_next_card(make_app, c
         screen = await first_question(pilot)
         assert screen.deck == "cards" and screen.shown.question.kind == "flashcard"
     assert tomllib.loads(config_path.read_text())["study"]["card_questions"] == "flashcard"
+
+
+async def test_a_config_file_that_cannot_be_used_is_said_once_and_the_defaults_apply(make_app, config_path):
+    config_path.write_text('[study]\ncard_questions = "sometimes"\nnew_per_day = 3\n')
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot, lambda: app.library is not None and app.screen.query_one("#decks").row_count == 3)
+        await settle(pilot, lambda: any("card_questions" in note for note in notes(app)))
+        (note,) = [note for note in notes(app) if "card_questions" in note]
+        assert note.startswith("Default study settings in use: ") and str(config_path) in note
+        assert "\n" not in note and app.library.config.card_questions == "mixed"
