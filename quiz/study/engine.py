@@ -248,7 +248,9 @@ class Library:
                                            "JOIN items ON items.id = card_merge.item").fetchall():
                 before = read_schedule(conn, item)
                 after = self.scheduling(decks[deck]).replay(item, logs[item])
-                write_schedule(conn, item, replace(after, status=before.status, leech=before.leech or after.leech))
+                leech = after.leech and not before.leech  # a leech now: suspended, as answering one is
+                write_schedule(conn, item, replace(after, status=SUSPENDED if leech else before.status,
+                                                   leech=before.leech or after.leech))
             conn.execute("DELETE FROM card_merge")
 
     def close(self) -> None:
