@@ -115,10 +115,9 @@ def parse(source: str, fmt: str, name: str) -> Deck:
 def deck_items(deck: Deck) -> list[ItemContent]:
     """The union over the deck's languages of the generated questions, in generator order.
 
-    A fact question's hash is of what it asks and what counts as right, in every language. A card's
-    questions come from its asks (QuestionGenerator.card_asks: no options drawn, a session draws
-    them when it shows one) and their hash is of the card itself: everything they ask and accept is
-    made from it, and a deck of 40,000 cards is hashed 40,000 times instead of 100,000."""
+    A fact question's hash is of what it asks and what counts as right, in every language. A card is
+    one item (QuestionGenerator.card_asks: how it is asked is chosen, and options drawn, when it is
+    shown) and its hash is of the card itself: everything it is asked with is made from it."""
     from quiz.knowledge import Knowledge
     from quiz.questions.generator import QuestionGenerator
 
@@ -127,8 +126,7 @@ def deck_items(deck: Deck) -> list[ItemContent]:
     heads: dict[str, list] = {}  # a fact question's id -> [template, anchor, kind, facts, {lang: topic}]
     rights: dict[str, list[tuple]] = {}  # a fact question's id -> per language: what it asks and accepts
     cards: dict[str, ItemContent] = {}
-    topics: dict[tuple[str, ...], dict[str, str]] = {}  # a card's tags -> its questions' topic, in every language
-    digests: dict[str, str] = {}
+    topics: dict[tuple[str, ...], dict[str, str]] = {}  # a card's tags -> its topic, in every language
     for lang in languages:
         generator = QuestionGenerator(deck, lang, seed=0, knowledge=knowledge)
         for q in generator.generate(cards=False):
@@ -141,13 +139,11 @@ def deck_items(deck: Deck) -> list[ItemContent]:
             if ask.id in cards:
                 continue  # asked in an earlier language: the same card, the same topic
             card = ask.card
-            digest = digests.get(card.id)
-            if digest is None:
-                digest = digests[card.id] = _card_hash(card)
             topic = topics.get(card.tags)
             if topic is None:
                 topic = topics[card.tags] = dict.fromkeys(languages, ", ".join(card.tags))
-            cards[ask.id] = ItemContent(ask.id, ask.template, ask.anchor, ask.kind, (card.id,), topic, digest)
+            cards[ask.id] = ItemContent(ask.id, ask.template, ask.anchor, ask.kind, (card.id,), topic,
+                                        _card_hash(card))
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     items = []
     for qid, (template, anchor, kind, facts, topic) in heads.items():
@@ -158,7 +154,7 @@ def deck_items(deck: Deck) -> list[ItemContent]:
 
 
 def _card_hash(card) -> str:
-    """Of everything a card's questions are made from (its tags too: they are the questions' topic)."""
+    """Of everything a card is asked with (its tags too: they are its topic)."""
     content = (card.id, card.front.by_lang, card.back.by_lang, card.accept, tuple(c.by_lang for c in card.choices),
                card.note_type, card.tags)
     return blake2b(repr(content).encode(), digest_size=8).hexdigest()
