@@ -550,7 +550,8 @@ class QuestionGenerator:
         card = self._card(anchor)
         if card is None:
             return None
-        asks = self._card_asks(card) if mode != "flashcard" else []
+        asks = self._card_asks(card, CARD_ITEM if mode == "flashcard" else None)
+        flashcard = asks[0]  # (always first)
         choice = [ask for ask in asks if ask.kind == "mcq"]
         typed = [ask for ask in asks if ask.kind == "type_in"]
         if mode == "mixed":
@@ -560,9 +561,13 @@ class QuestionGenerator:
         elif choice and mode != "typed":
             ask = choice[0]
         else:
-            return self.one(CARD_ITEM, anchor, seed)
-        # (A draw always finds what the ask found; should one not, the flashcard still can be asked.)
-        return self.one(ask.template, ask.anchor, seed) or self.one(CARD_ITEM, anchor, seed)
+            ask = flashcard
+        saved, self.seed = self.seed, seed
+        try:
+            # (A draw always finds what the ask found; should one not, the flashcard still can be asked.)
+            return self._card_question(ask) or self._card_question(flashcard)
+        finally:
+            self.seed = saved
 
     def _card(self, anchor: str) -> Card | None:
         if self._cards is None:
