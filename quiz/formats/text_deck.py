@@ -318,7 +318,7 @@ class TextFile:
     def _lines(self) -> Iterator[str]:
         """Physical lines for the csv reader; lines starting with '#' where a record would start are comments."""
         pending, self._pending = self._pending, []
-        for line in pending:
+        for line in itertools.chain(pending, self._unread_lines()):
             self.line_no += 1
             if self._at_record_start:
                 if line[:1] == "#":
@@ -326,6 +326,8 @@ class TextFile:
                 self._record_line = self.line_no
                 self._at_record_start = False
             yield line
+
+    def _unread_lines(self) -> Iterator[str]:
         readline, limit = self._file.readline, MAX_LINE_CHARS + 1  # _readline, inlined: it runs for every line
         while True:
             try:
@@ -339,12 +341,6 @@ class TextFile:
             self._read_count += 1
             if len(line) > MAX_LINE_CHARS:
                 raise self.error(self._read_count, "", f"line longer than {MAX_LINE_CHARS} characters")
-            self.line_no += 1
-            if self._at_record_start:
-                if line[:1] == "#":
-                    continue
-                self._record_line = self.line_no
-                self._at_record_start = False
             yield line
 
     def rows(self) -> Iterator[TextRow]:
