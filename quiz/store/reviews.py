@@ -79,3 +79,14 @@ def entries(conn: sqlite3.Connection, item: int | None = None, since: int | None
         sql += " WHERE " + " AND ".join(where)
     for row in conn.execute(sql + " ORDER BY at", params):
         yield Review(*row[:7], bool(row[7]), *row[8:])
+
+
+def item_logs(conn: sqlite3.Connection, where: str, params: tuple = (), only=None) -> dict[int, list[Review]]:
+    """Each item's log in time order, from one pass over the entries matching `where` (SQL on the
+    reviews table): the log has no index on items, so asking item by item would scan it once per
+    item. `only`: keep just these items' entries."""
+    logs: dict[int, list[Review]] = {}
+    for row in conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM reviews WHERE {where} ORDER BY at", params):
+        if only is None or row[1] in only:
+            logs.setdefault(row[1], []).append(Review(*row[:7], bool(row[7]), *row[8:]))
+    return logs

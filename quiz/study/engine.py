@@ -231,23 +231,18 @@ class Library:
         conn = self.db.conn
         if conn.execute("SELECT 1 FROM card_merge LIMIT 1").fetchone() is None:
             return
-        from collections import defaultdict
-
         from quiz.store.database import transaction
         from quiz.store.decks import stored_decks
         from quiz.store.items import read_schedule, write_schedule
-        from quiz.store.reviews import Review
+        from quiz.store.reviews import item_logs
 
         decks = {deck.key: deck for deck in stored_decks(conn)}
         with transaction(self.db) as conn:
-            logs: dict[int, list[Review]] = defaultdict(list)  # one pass: the log has no index on items
-            for row in conn.execute("SELECT at, item, deck, kind, lang, type, rating, correct, answer, ms "
-                                    "FROM reviews WHERE item IN (SELECT item FROM card_merge) ORDER BY at"):
-                logs[row[1]].append(Review(*row[:7], bool(row[7]), *row[8:]))
+            logs = item_logs(conn, "item IN (SELECT item FROM card_merge)")
             for item, deck in conn.execute("SELECT items.id, items.deck FROM card_merge "
                                            "JOIN items ON items.id = card_merge.item").fetchall():
                 before = read_schedule(conn, item)
-                after = self.scheduling(decks[deck]).replay(item, logs[item])
+                after = self.scheduling(decks[deck]).replay(item, logs.get(item, ()))
                 leech = after.leech and not before.leech  # a leech now: suspended, as answering one is
                 write_schedule(conn, item, replace(after, status=SUSPENDED if leech else before.status,
                                                    leech=before.leech or after.leech))

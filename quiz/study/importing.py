@@ -322,14 +322,8 @@ def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: 
             continue
         taken[at] = item
         added[item].append((at, entry.ease, max(0, min(int(entry.duration), MAX_REVIEW_MS))))
-    # Each item's log so far, in one pass: the log has no index on items, so asking item by item
-    # would scan it once per item (minutes for a large package).
-    logged: dict[int, list[log.Review]] = defaultdict(list)
-    if added:
-        for row in conn.execute("SELECT at, item, deck, kind, lang, type, rating, correct, answer, ms FROM reviews "
-                                "WHERE deck = ? ORDER BY at", (deck_key,)):
-            if row[1] in added:
-                logged[row[1]].append(log.Review(*row[:7], bool(row[7]), *row[8:]))
+    # Each item's log so far, in one pass (item by item would scan the log once per item).
+    logged = log.item_logs(conn, "deck = ?", (deck_key,), only=added) if added else {}
     rows: list[tuple] = []  # the log entries to add, as log.append writes them
     for done, (item, new) in enumerate(added.items()):
         if done % 500 == 0:
