@@ -26,6 +26,7 @@ from quiz.settings import Settings, load_settings, save_settings
 from quiz.tui.commands import LiteralCommands
 
 GC_YOUNG = 10_000  # objects allocated (and not freed) before a young collection
+OPENING_NOTE_AFTER = 0.25  # seconds: a session ready sooner shows no "Opening your decks…" first
 
 
 class LibraryReady(Message):
@@ -68,6 +69,7 @@ class QuizApp(App[None]):
         self.config_problem: str | None = None  # why config.toml's study settings are not used
         self.deck_titles: list[tuple[str, str]] = []  # (deck name, title), as home last listed them
         self._library_lock = threading.Lock()
+        self._opening = None  # the study screen `quiz study DECK` starts on, until it is pushed
         self._memory_settled = False
         self._collections = 0  # collections made between keys (collect_garbage)
         self._gc_threshold: tuple[int, ...] | None = None  # the thresholds before settle_memory()
@@ -107,16 +109,23 @@ class QuizApp(App[None]):
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         deck, limit, practice, topic = self.start
+        self.set_timer(10, self.settle_memory)  # whatever the first screen is waiting for
         if deck:  # straight to the question; the decks screen is built when the learner leaves
             from quiz.tui.screens.study import StudyScreen
 
-            self.push_screen(StudyScreen(deck, limit=limit, practice=practice, topic=topic))
+            # The session is built first and its screen pushed with the question on it; only if that
+            # takes a while does the screen come first, saying the decks are being opened. (Drawing
+            # that screen meanwhile would cost the start-up a frame, and the worker the UI thread's
+            # share of the interpreter.)
+            screen = StudyScreen(deck, limit=limit, practice=practice, topic=topic, opened_by_app=True)
+            self._opening = screen
+            self.set_timer(OPENING_NOTE_AFTER, self._show_opening)
+            self.prepare_session(screen)
         else:
             from quiz.tui.screens.home import HomeScreen
 
             self.push_screen(HomeScreen())
-        self.set_timer(10, self.settle_memory)  # whatever the first screen is waiting for
-        self.open_library()
+            self.open_library()
 
     def go_home(self) -> None:
         """Leave the current screen for the decks: back to them, or to a new one if the app started
@@ -133,6 +142,24 @@ class QuizApp(App[None]):
         with self._library_lock:
             self.ensure_library()
         self.post_message(LibraryReady(self.library_error, self.config_problem))
+
+    @work(thread=True, exclusive=True, group="library", exit_on_error=False)
+    def prepare_session(self, screen) -> None:
+        """Open the library and build `screen`'s session and first question, then show them."""
+        with self._library_lock:
+            self.ensure_library()
+            ready = screen.open_session(self)
+        self.post_message(LibraryReady(self.library_error, self.config_problem))
+        self.call_from_thread(self._session_prepared, screen, ready)
+
+    def _show_opening(self) -> None:
+        if self._opening is not None:
+            self.push_screen(self._opening)
+            self._opening = None
+
+    def _session_prepared(self, screen, ready) -> None:
+        screen.session_prepared(ready)
+        self._show_opening()
 
     def ensure_library(self) -> None:
         """Open the library if nobody has yet (in a worker, holding `_library_lock`)."""

@@ -140,6 +140,51 @@ async def test_an_unknown_deck_is_one_line_and_back_home(make_app):
         assert any("no deck named 'no-such-deck'" in note for note in notes(app))
 
 
+async def test_a_session_ready_at_once_opens_on_its_question(make_app, monkeypatch):
+    from quiz.tui.screens.study import StudyScreen
+
+    mounted_with = []
+    on_mount = StudyScreen.on_mount
+
+    def record(screen):
+        on_mount(screen)
+        mounted_with.append(screen.session)  # what the first frame of the screen shows
+
+    monkeypatch.setattr(StudyScreen, "on_mount", record)
+    app = make_app("facts")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await first_question(pilot)
+        # Pushed with its session: no "Opening your decks…" frame before the question.
+        assert mounted_with == [screen.session] and screen.session is not None
+        assert "Opening your decks" not in screen_text(app)
+
+
+async def test_a_slow_session_shows_the_screen_first_then_its_question(make_app, monkeypatch):
+    import threading
+
+    from quiz.study.engine import Library
+    from quiz.tui.app import OPENING_NOTE_AFTER
+    from quiz.tui.screens.study import StudyScreen
+
+    release = threading.Event()
+    session = Library.session
+
+    def slow(self, *args, **kwargs):
+        release.wait(10)
+        return session(self, *args, **kwargs)
+
+    monkeypatch.setattr(Library, "session", slow)
+    app = make_app("facts")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(OPENING_NOTE_AFTER + 0.2)
+        assert isinstance(app.screen, StudyScreen) and app.screen.session is None
+        assert "Opening your decks" in screen_text(app)
+        release.set()
+        screen = await first_question(pilot)
+        assert screen.session is not None and "Opening your decks" not in screen_text(app)
+        assert len(app.screen_stack) == 2  # the default screen and this one: pushed once
+
+
 async def test_enter_right_after_a_cursor_key_studies_the_row_it_chose(make_app):
     from quiz.tui.screens.study import StudyScreen
 

@@ -71,12 +71,17 @@ class StudyScreen(QuizScreen):
         Binding("pagedown", "scroll(1)", "Scroll down", show=False, id="study.page_down"),
     ]
 
-    def __init__(self, deck: str, limit: int | None = None, practice: bool = False, topic: str | None = None):
+    def __init__(self, deck: str, limit: int | None = None, practice: bool = False, topic: str | None = None,
+                 opened_by_app: bool = False):
+        """`opened_by_app`: the app builds the session (QuizApp.prepare_session) and hands it over
+        with session_prepared(); else the screen builds it once mounted."""
         super().__init__()
         self.deck = deck
         self.limit = limit
         self.practice = practice
         self.topic = topic
+        self._opened_by_app = opened_by_app
+        self._prepared: SessionReady | None = None  # handed over before the screen was mounted
         self.session = None
         self.shown = None
         self.outcome = None
@@ -110,27 +115,40 @@ class StudyScreen(QuizScreen):
             widget.display = False
         self.typed.placeholder = self.app.t("study.type_answer")
         self.show_keys()
+        if self._prepared is not None:
+            self.on_session_ready(self._prepared)
+            return
         self.update_progress()  # "Opening your decks…" until the session is ready
-        self.start_session()
+        if not self._opened_by_app:
+            self.start_session()
 
-    @work(thread=True, exclusive=True, group="study", exit_on_error=False)
-    def start_session(self) -> None:
+    def open_session(self, app) -> SessionReady:
+        """Build this screen's session and its first question (in a worker, holding the library lock;
+        `app`: the screen may not be on it yet)."""
         from quiz.formats.problems import DeckError
         from quiz.store.database import StoreError
         from quiz.study.engine import UnknownDeck
 
-        app = self.app
-        with app._library_lock:
-            try:
-                library = app.opened_library()
-                name = library.resolve(self.deck)
-                session = library.session(name, lang=app.lang, limit=self.limit, cram=self.practice,
-                                          topic=self.topic)
-                first = session.next()
-            except (UnknownDeck, DeckError, StoreError, OSError, ValueError) as error:
-                self.post_message(SessionReady(None, None, error=str(error)))
-                return
-        self.post_message(SessionReady(session, first))
+        try:
+            library = app.opened_library()
+            name = library.resolve(self.deck)
+            session = library.session(name, lang=app.lang, limit=self.limit, cram=self.practice, topic=self.topic)
+            return SessionReady(session, session.next())
+        except (UnknownDeck, DeckError, StoreError, OSError, ValueError) as error:
+            return SessionReady(None, None, error=str(error))
+
+    @work(thread=True, exclusive=True, group="study", exit_on_error=False)
+    def start_session(self) -> None:
+        with self.app._library_lock:
+            ready = self.open_session(self.app)
+        self.post_message(ready)
+
+    def session_prepared(self, ready: SessionReady) -> None:
+        """The session the app built (on the UI thread): shown now if the screen is up, else at mount."""
+        if self.is_mounted:
+            self.on_session_ready(ready)
+        else:
+            self._prepared = ready
 
     def on_session_ready(self, message: SessionReady) -> None:
         if message.error:
