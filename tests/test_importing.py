@@ -384,3 +384,32 @@ def test_media_are_placed_beside_the_database(runner, tmp_path):
     assert (tmp_path / "data" / "media" / "chemistry" / "red-square.png").read_bytes() == png()
     assert sorted(p.name for p in (tmp_path / "data" / "media").iterdir()) == ["chemistry"]
     assert sqlite3.connect(db).execute("SELECT count(*) FROM reviews").fetchone()[0] == 16
+
+
+def test_a_note_s_cards_are_not_planned_the_same_day(library):
+    # A reversed card, or another deletion of the same cloze, gives the answer away if asked the same
+    # day: a plan takes one card a note (Anki's "bury siblings"), the others stay for another day.
+    from quiz.formats.readers import read_deck_file
+    from quiz.study.queue import Limits, plan_study, sibling_key
+
+    import_deck(library, ANKI / "chemistry-no-scheduling.apkg")
+    cards = read_deck_file(ANKI / "chemistry-no-scheduling.apkg").cards
+    note_of = {f"card:{card.id}": card.guid for card in cards}
+    notes = set(note_of.values())
+    assert len(notes) < len(cards)  # the fixture has reversed and multi-deletion cloze notes
+    conn = library.db.conn
+    (deck_key,) = conn.execute("SELECT id FROM decks WHERE name = 'chemistry'").fetchone()
+
+    def plan() -> list[str]:
+        queue, _ = plan_study(conn, deck_key, "en", NOW, 0, Limits(new=1000, reviews=1000))
+        return [entry.anchor for entry in queue]
+
+    today = plan()
+    assert sorted(note_of[anchor] for anchor in today) == sorted(notes)  # every note once
+    assert len({sibling_key(anchor) for anchor in today}) == len(today)
+    # The siblings are still there to be asked: with today's cards out of the way, they are planned.
+    conn.executemany("UPDATE items SET status = 'suspended' WHERE anchor = ?", [(a,) for a in today])
+    later = plan()
+    assert later and not set(later) & set(today)
+    assert {note_of[anchor] for anchor in later} <= notes
+    assert len(today) + len(later) <= len(cards)

@@ -80,3 +80,39 @@ def test_a_page_of_planned_rows_decodes_as_row_by_row_and_a_damaged_row_is_named
         list(_entries(damaged, "en"))
     with pytest.raises(ValueError, match="item q2"):
         list(_entries([row(1, '["a"]'), row(2, "{")], "en"))
+
+
+def test_a_card_item_s_sibling_key_names_its_anki_note():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from quiz.formats.anki_notes import guid_card_id
+    from quiz.study.queue import sibling_key
+
+    @given(st.text(min_size=1, max_size=20), st.text(min_size=1, max_size=20), st.integers(0, 200),
+           st.integers(0, 200))
+    def same_note_same_key(guid, other, ord_a, ord_b):
+        key = sibling_key(f"card:{guid_card_id(guid, ord_a)}")
+        assert key is not None and key == sibling_key(f"card:{guid_card_id(guid, ord_b)}")
+        if other != guid:
+            assert sibling_key(f"card:{guid_card_id(other, ord_a)}") != key
+
+    same_note_same_key()
+    for anchor in ("card:card-0123456789ab", "card:card-0123456789ab-2", "card:anki-xyz-1", "card:mine",
+                   "f1", "subject:org:member_of", "card:anki-0123456789abcdef-1#2"):
+        assert sibling_key(anchor) is None, anchor
+
+
+def test_a_planned_card_item_carries_its_note_among_its_facts():
+    from quiz.questions.question import CARD_ITEM
+    from quiz.study.queue import _entries
+
+    def row(key: int, template: str, anchor: str, facts: str) -> tuple:
+        return (key, f"q{key}", template, anchor, "flashcard", facts, '{"en": "a"}', 0, None, None, None, None,
+                None, 0, 0, "active", 0)
+
+    rows = [row(1, CARD_ITEM, "card:anki-0123456789abcdef-1", '["anki-0123456789abcdef-1"]'),
+            row(2, CARD_ITEM, "card:card-0123456789ab", '["card-0123456789ab"]'),
+            row(3, "fact.statement", "card:anki-0123456789abcdef-1", '["f3"]')]
+    assert [e.facts for e in _entries(rows, "en")] == [
+        ("anki-0123456789abcdef-1", "note:anki-0123456789abcdef"), ("card-0123456789ab",), ("f3",)]

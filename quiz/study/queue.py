@@ -20,6 +20,7 @@ by retrievability, then the never-answered, siblings buried the same way.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
@@ -28,6 +29,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from quiz.model import slots_maker
+from quiz.questions.question import CARD_ITEM
 from quiz.store.items import Schedule
 from quiz.store.schema import LEARNING, NEW, RELEARNING, REVIEW
 from quiz.text import fold
@@ -70,6 +72,17 @@ def _topic(topic_json: str, lang: str) -> str:
 
 # Schedule field by field without its frozen __init__: a plan reads up to thousands of rows.
 _schedule = slots_maker(Schedule)
+# The id quiz.formats.anki_notes.guid_card_id gives card `ord` of an Anki note: "anki-<note hash>-<ord>".
+_NOTE_CARD_ID = re.compile(r"card:(anki-[0-9a-f]{16})-\d+")
+
+
+def sibling_key(anchor: str) -> str | None:
+    """For a card item (anchor "card:ID") whose id names its Anki note, a key the note's other cards
+    share: what a plan buries them by, as it buries a fact's other questions. A reversed card, or
+    another deletion of the same cloze, would give the answer away if asked the same day (Anki's
+    "bury siblings"). None for any other item."""
+    match = _NOTE_CARD_ID.fullmatch(anchor)
+    return f"note:{match[1]}" if match else None
 
 
 def _entries(rows: list[tuple], lang: str) -> Iterator[Entry]:
@@ -88,7 +101,10 @@ def _entries(rows: list[tuple], lang: str) -> Iterator[Entry]:
             answers, lapses, status, leech = row
         schedule = _schedule(state, step, stability, difficulty, due, last_review, answers, lapses, status,
                              bool(leech))
-        yield Entry(key, qid, template, anchor, kind, tuple(row_facts), _topic(topic, lang), schedule)
+        facts = tuple(row_facts)
+        if template == CARD_ITEM and (note := sibling_key(anchor)) is not None:
+            facts += (note,)
+        yield Entry(key, qid, template, anchor, kind, facts, _topic(topic, lang), schedule)
 
 
 def _facts(row: tuple) -> list:
