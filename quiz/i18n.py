@@ -92,6 +92,8 @@ UI: dict[str, dict[str, str]] = {
                       "id": "Catatan: {notes} · kartu: {cards} · soal: {questions}"},
     "import.facts": {"en": "Facts: {facts}", "id": "Fakta: {facts}"},
     "import.what.cards": {"en": "Cards", "id": "Kartu"},
+    "import.what.facts": {"en": "Facts", "id": "Fakta"},
+    "import.what.both": {"en": "Cards and facts", "id": "Kartu dan fakta"},
     "import.what.questions": {"en": "Questions", "id": "Soal"},
     "import.would": {"en": "{what}: {added} to add · {updated} to update · {unchanged} left alone",
                      "id": "{what}: {added} akan ditambah · {updated} akan diperbarui · {unchanged} tetap"},

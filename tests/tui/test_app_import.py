@@ -95,6 +95,7 @@ async def test_import_a_text_export(make_app, db_path, tmp_path):
         shown = summary(screen)
         assert f"Notes: {NOTES} · cards: {CARDS} · questions: {report.questions}" in shown
         assert f"Cards: {CARDS} to add · 0 to update · 0 left alone" in shown
+        assert "Questions:" not in shown  # a card deck's questions are its cards: not the same line twice
         assert "H  →  Hydrogen (Z = 1)" in shown  # the first card, its HTML turned into text
         assert query(db_path, "SELECT count(*) FROM decks")[0][0] == before  # a preview changes nothing
 
@@ -110,6 +111,24 @@ async def test_import_a_text_export(make_app, db_path, tmp_path):
         await until(pilot, lambda: "Chemistry" in screen_text(app))
         assert query(db_path, "SELECT count(*) FROM decks")[0][0] == before + 1
         assert app.screen._highlighted() == "chemistry"  # home points at the deck just imported
+
+
+async def test_a_fact_deck_s_preview_counts_its_questions_apart_from_cards(make_app, tmp_path):
+    deck = Path(__file__).resolve().parents[2] / "decks" / "russia-allies.yaml"
+    shutil.copy(deck, tmp_path / "allies.yaml")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_import(pilot)
+        await preview(pilot, screen, "allies.yaml")
+        assert screen.state == "preview", screen_text(app)
+        report = screen.report
+        assert report.facts > 0 and report.cards == 0 and report.questions > 0
+        shown = summary(screen)
+        assert f"Facts: {report.added} to add · 0 to update · 0 left alone" in shown and "Cards:" not in shown
+        assert report.added == report.facts  # the first line counts the file's facts, not cards
+        assert (f"Questions: {report.questions_added} to add · {report.questions_updated} to update · "
+                f"{report.questions_unchanged} left alone") in shown
+        assert report.questions_added + report.questions_unchanged == report.questions
 
 
 async def test_import_a_package_picked_in_the_tree(make_app, db_path, tmp_path):

@@ -278,10 +278,15 @@ class ImportScreen(QuizScreen):
         if report.facts:
             lines.append(t("import.facts", facts=report.facts))
         verb = "import.would" if report.dry_run else "import.did"
-        lines.append(t(verb, what=t("import.what.cards"), added=report.added, updated=report.updated,
-                       unchanged=report.unchanged))
-        lines.append(t(verb, what=t("import.what.questions"), added=report.questions_added,
-                       updated=report.questions_updated, unchanged=report.questions_unchanged))
+        # The first line counts what the file holds: its cards, its facts, or both.
+        held = "import.what.both" if report.facts and report.cards else \
+            "import.what.facts" if report.facts else "import.what.cards"
+        lines.append(t(verb, what=t(held), added=report.added, updated=report.updated, unchanged=report.unchanged))
+        questions = (report.questions_added, report.questions_updated, report.questions_unchanged)
+        if report.facts or questions != (report.added, report.updated, report.unchanged):
+            # (A card deck's questions are its cards, one item each: the same line twice says nothing.)
+            lines.append(t(verb, what=t("import.what.questions"), added=report.questions_added,
+                           updated=report.questions_updated, unchanged=report.questions_unchanged))
         if report.retired or report.questions_retired:
             lines.append(t("import.retired", cards=report.retired, questions=report.questions_retired))
         lines.append(t("import.history", reviews=report.reviews, known=report.reviews_known))
