@@ -33,7 +33,7 @@ _SCAN_LIMIT = 4 * _POOL_LIMIT
 
 
 class CardAsk(NamedTuple):
-    """One question a card gives, before any options are drawn (QuestionGenerator.card_asks)."""
+    """One question a card gives, before any options are drawn (QuestionGenerator._card_asks)."""
 
     id: str
     template: str
@@ -62,7 +62,7 @@ class QuestionGenerator:
 
     # -- public -------------------------------------------------------------------------------
     def generate(self, kinds: Iterable[str] | None = None, *, cards: bool = True) -> list[Question]:
-        """Every question, in a fixed order. cards=False: the facts' only (card_asks() has the cards')."""
+        """Every question, in a fixed order. cards=False: the facts' only (card_items() has the cards')."""
         wanted = set(kinds or KINDS)
         seen: set[str] = set()
         statements: set[str] = set()  # a true/false statement asked once, however it was reached
@@ -534,12 +534,15 @@ class QuestionGenerator:
             self.explain(used))
 
     # -- authored cards -----------------------------------------------------------------------
-    def card_asks(self) -> Iterator[CardAsk]:
-        """What the store keeps of a card deck: one item per card, as Anki schedules them, asked as
-        its flashcard (CARD_ITEM); a study session chooses, each time it shows the card, whether to
-        ask it as that, as multiple choice or typed (card_question). No options are drawn here."""
+    def card_items(self) -> Iterator[tuple[str, str, Card]]:
+        """What the store keeps of a card deck: one item per card, as Anki schedules them, with its
+        flashcard's template (CARD_ITEM), as (question id, anchor, card); a study session chooses,
+        each time it shows the card, whether to ask it as that, as multiple choice or typed
+        (card_question). Nothing else of the card is worked out here (an import stores 40,000)."""
+        deck = self.deck.id
         for card in self.deck.cards:
-            yield from self._card_asks(card, CARD_ITEM)
+            anchor = f"card:{card.id}"
+            yield question_id(deck, CARD_ITEM, anchor), anchor, card
 
     def card_question(self, anchor: str, seed: int, *, learned: bool, mode: str = "mixed") -> Question | None:
         """A card's item (CARD_ITEM at `anchor`) as the question to show now, its options drawn with

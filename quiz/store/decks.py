@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from quiz.questions.question import blake2b
+from quiz.questions.question import CARD_ITEM, blake2b
 from quiz.store.database import transaction
 from quiz.store.schema import ACTIVE, NEW, RETIRED, REVIEW, SUSPENDED
 
@@ -116,7 +116,7 @@ def deck_items(deck: Deck) -> list[ItemContent]:
     """The union over the deck's languages of the generated questions, in generator order.
 
     A fact question's hash is of what it asks and what counts as right, in every language. A card is
-    one item (QuestionGenerator.card_asks: how it is asked is chosen, and options drawn, when it is
+    one item (QuestionGenerator.card_items: how it is asked is chosen, and options drawn, when it is
     shown) and its hash is of the card itself: everything it is asked with is made from it."""
     from quiz.knowledge import Knowledge
     from quiz.questions.generator import QuestionGenerator
@@ -135,15 +135,13 @@ def deck_items(deck: Deck) -> list[ItemContent]:
             rights[q.id].append((lang, q.kind, q.prompt, q.answer_text, sorted(q.accepted),
                                  sorted(q.choices[i] for i in q.answer)))
             heads[q.id][4][lang] = q.topic
-        for ask in generator.card_asks():
-            if ask.id in cards:
-                continue  # asked in an earlier language: the same card, the same topic
-            card = ask.card
+        for qid, anchor, card in generator.card_items():
+            if qid in cards:
+                continue  # met in an earlier language: the same card, the same topic
             topic = topics.get(card.tags)
             if topic is None:
                 topic = topics[card.tags] = dict.fromkeys(languages, ", ".join(card.tags))
-            cards[ask.id] = ItemContent(ask.id, ask.template, ask.anchor, ask.kind, (card.id,), topic,
-                                        _card_hash(card))
+            cards[qid] = ItemContent(qid, CARD_ITEM, anchor, "flashcard", (card.id,), topic, _card_hash(card))
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     items = []
     for qid, (template, anchor, kind, facts, topic) in heads.items():
