@@ -413,3 +413,34 @@ def test_a_note_s_cards_are_not_planned_the_same_day(library):
     assert later and not set(later) & set(today)
     assert {note_of[anchor] for anchor in later} <= notes
     assert len(today) + len(later) <= len(cards)
+
+
+def test_a_note_answered_today_keeps_its_siblings_out_of_later_sessions_that_day(tmp_path):
+    from quiz.study.queue import sibling_key
+
+    clock = Clock()
+    library = Library.open(tmp_path / "quiz.db", config=StudyConfig(card_questions="flashcard"), clock=clock,
+                           sync_bundled=False)
+    import_deck(library, ANKI / "chemistry-no-scheduling.apkg")
+
+    def study(limit: int) -> list[str]:
+        session, notes = library.session("chemistry", limit=limit), []
+        while (shown := session.next()) is not None:
+            notes.append(sibling_key(shown.question.anchor))
+            session.grade(shown, 3, 2_000)
+            clock.ms += 10_000
+        return notes
+
+    first = study(5)
+    assert len(first) >= 5 and len(set(first)) == 5  # (Good on a new card: one more step, later)
+    clock.ms += 60 * 60_000  # an hour later, the same day
+    second = study(5)
+    assert second and not set(second) & set(first)  # none of the notes answered earlier today
+    clock.ms += 24 * 60 * 60_000  # the next day: the siblings may come
+    later = library.session("chemistry", limit=None)
+    planned = []
+    while (shown := later.next()) is not None:
+        planned.append(sibling_key(shown.question.anchor))
+        later.grade(shown, 4, 2_000)
+    assert set(planned) & set(first)
+    library.close()

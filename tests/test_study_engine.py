@@ -98,6 +98,21 @@ def test_a_session_plans_new_questions_within_the_daily_limit_and_never_two_sibl
     lib.close()
 
 
+def test_a_fact_answered_today_is_not_asked_again_another_way_in_a_later_session(tmp_path, mini_path, clock):
+    lib = Library.open(tmp_path / "q.db", config=StudyConfig(new_per_day=100), clock=clock, sync_bundled=False)
+    lib.add_deck_file(mini_path)
+    first, answered = lib.session("mini", limit=3), set()
+    while (shown := first.next()) is not None:
+        answered.update(shown.question.facts)
+        respond(first, shown, right=True)
+    clock.advance(minutes=30)  # later the same day
+    later = [e for e in lib.session("mini")._queue if e.schedule.state == 0]  # its new questions
+    assert later and not any(answered & set(e.facts) for e in later)
+    clock.advance(days=1)
+    assert any(answered & set(e.facts) for e in lib.session("mini")._queue if e.schedule.state == 0)
+    lib.close()
+
+
 def test_learning_steps_come_back_within_the_session(library):
     session = library.session("mini", limit=1)
     shown = session.next()

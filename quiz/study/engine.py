@@ -488,12 +488,13 @@ class StudySession:
                                   topic)
             waiting = []
         else:
-            done_today = today_counts(conn, deck.key, day_start(now, config.day_starts_at))
+            today = day_start(now, config.day_starts_at)
+            done_today = today_counts(conn, deck.key, today)
             new_per_day = deck.new_per_day if deck.new_per_day is not None else config.new_per_day
             reviews_per_day = deck.reviews_per_day if deck.reviews_per_day is not None else config.reviews_per_day
             limits = Limits(new=max(0, new_per_day - done_today.get(0, 0)),
                             reviews=max(0, reviews_per_day - done_today.get(2, 0)), total=limit)
-            queue, waiting = plan_study(conn, deck.key, lang, now, self._ahead_ms, limits, topic)
+            queue, waiting = plan_study(conn, deck.key, lang, now, self._ahead_ms, limits, topic, day_start=today)
         self._queue: deque[Entry] = deque(queue)
         for entry in waiting:
             self._wait(entry)

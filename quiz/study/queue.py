@@ -73,7 +73,7 @@ def _topic(topic_json: str, lang: str) -> str:
 # Schedule field by field without its frozen __init__: a plan reads up to thousands of rows.
 _schedule = slots_maker(Schedule)
 # The id quiz.formats.anki_notes.guid_card_id gives card `ord` of an Anki note: "anki-<note hash>-<ord>".
-_NOTE_CARD_ID = re.compile(r"card:(anki-[0-9a-f]{16})-\d+")
+_NOTE_CARD_ID = re.compile(r"card:(anki-[0-9a-f]{16})-[0-9]+")
 
 
 def sibling_key(anchor: str) -> str | None:
@@ -160,9 +160,11 @@ def _take(entries, count: int, buried: set[str]) -> list[Entry]:
 
 
 def plan_study(conn: sqlite3.Connection, deck: int, lang: str, now: int, learn_ahead_ms: int, limits: Limits,
-               topic: str | None = None) -> tuple[list[Entry], list[Entry]]:
-    """(the queue, items in learning due later within the learn-ahead time)."""
-    buried: set[str] = set()
+               topic: str | None = None, day_start: int | None = None) -> tuple[list[Entry], list[Entry]]:
+    """(the queue, items in learning due later within the learn-ahead time). Reviews and new items
+    that share a fact (or an Anki note) with an item answered since `day_start`, or with one planned
+    before them, wait for another day."""
+    buried: set[str] = answered_facts(conn, deck, day_start) if day_start is not None else set()
     base = "deck = ? AND status = 'active'"
     learning = list(_pages(conn, f"{base} AND state IN ({LEARNING}, {RELEARNING}) AND due <= ?", "due",
                            (deck, now + learn_ahead_ms), lang, topic))
@@ -180,6 +182,19 @@ def plan_study(conn: sqlite3.Connection, deck: int, lang: str, now: int, learn_a
     new = _take(spread(_pages(conn, f"{base} AND state = {NEW}", "id", (deck,), lang, topic)),
                 min(limits.new, room if room is not None else limits.new), buried)
     return due_now + interleave(mix(reviews, new)), waiting
+
+
+def answered_facts(conn: sqlite3.Connection, deck: int, since: int) -> set[str]:
+    """The facts (and Anki notes) of the deck's items answered since `since` (unix ms)."""
+    rows = conn.execute("SELECT DISTINCT items.id, items.qid, items.template, items.anchor, items.kind, items.facts "
+                        "FROM reviews JOIN items ON items.id = reviews.item WHERE reviews.at >= ? AND reviews.deck = ?",
+                        (since, deck)).fetchall()
+    facts: set[str] = set()
+    for row in rows:  # (the first columns of a planned row, as _facts reads them)
+        facts.update(_facts(row))
+        if row[2] == CARD_ITEM and (note := sibling_key(row[3])) is not None:
+            facts.add(note)
+    return facts
 
 
 def plan_practice(conn: sqlite3.Connection, deck: int, lang: str, now: int, size: int,
