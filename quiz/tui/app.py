@@ -149,15 +149,25 @@ class QuizApp(App[None]):
         with self._library_lock:
             self.ensure_library()
             ready = screen.open_session(self)
-        self.post_message(LibraryReady(self.library_error, self.config_problem))
+        # A library that could not be opened is the session's error too: the study screen says it, once.
+        self.post_message(LibraryReady(None, self.config_problem))
         self.call_from_thread(self._session_prepared, screen, ready)
 
+    def push_screen(self, screen, *args, **kwargs):
+        # A screen opened before the study screen `quiz study DECK` starts on is up (help, settings,
+        # the palette, in its first moments) goes on top of it, not under it.
+        if self._opening is not None and screen is not self._opening:
+            self._show_opening()
+        return super().push_screen(screen, *args, **kwargs)
+
     def _show_opening(self) -> None:
-        if self._opening is not None:
-            self.push_screen(self._opening)
-            self._opening = None
+        opening, self._opening = self._opening, None
+        if opening is not None:
+            self.push_screen(opening)
 
     def _session_prepared(self, screen, ready) -> None:
+        if screen is not self._opening and screen not in self.screen_stack:
+            return  # the learner left it before its session was ready: nobody is waiting for this one
         screen.session_prepared(ready)
         self._show_opening()
 

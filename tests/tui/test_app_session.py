@@ -160,20 +160,10 @@ async def test_a_session_ready_at_once_opens_on_its_question(make_app, monkeypat
 
 
 async def test_a_slow_session_shows_the_screen_first_then_its_question(make_app, monkeypatch):
-    import threading
-
-    from quiz.study.engine import Library
     from quiz.tui.app import OPENING_NOTE_AFTER
     from quiz.tui.screens.study import StudyScreen
 
-    release = threading.Event()
-    session = Library.session
-
-    def slow(self, *args, **kwargs):
-        release.wait(10)
-        return session(self, *args, **kwargs)
-
-    monkeypatch.setattr(Library, "session", slow)
+    release = slow_sessions(monkeypatch)
     app = make_app("facts")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause(OPENING_NOTE_AFTER + 0.2)
@@ -183,6 +173,84 @@ async def test_a_slow_session_shows_the_screen_first_then_its_question(make_app,
         screen = await first_question(pilot)
         assert screen.session is not None and "Opening your decks" not in screen_text(app)
         assert len(app.screen_stack) == 2  # the default screen and this one: pushed once
+
+
+async def until(pilot, condition, timeout: float = 10.0) -> None:
+    """Pause until condition() holds, without waiting for workers (a slow session's is held)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.02)
+
+
+def slow_sessions(monkeypatch):
+    """Library.session waits until the returned event is set (from the test)."""
+    import threading
+
+    from quiz.study.engine import Library
+
+    release = threading.Event()  # (settle() would wait for the worker: poll with until() instead)
+    session = Library.session
+
+    def slow(self, *args, **kwargs):
+        release.wait(10)
+        return session(self, *args, **kwargs)
+
+    monkeypatch.setattr(Library, "session", slow)
+    return release
+
+
+async def test_leaving_the_opening_screen_drops_the_session_that_comes_late(make_app, monkeypatch):
+    from quiz.tui.screens.study import StudyScreen
+
+    release = slow_sessions(monkeypatch)
+    app = make_app("facts")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, StudyScreen))
+        opening = app.screen
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        home = app.screen
+        release.set()
+        await settle(pilot)
+        await pilot.pause(0.3)
+        assert app.screen is home and opening.session is None and opening not in app.screen_stack
+        assert not [n for n in app._notifications if n.severity == "error"]
+
+
+async def test_a_screen_opened_before_the_study_screen_is_up_goes_on_top_of_it(make_app, monkeypatch):
+    from quiz.tui import app as app_module
+    from quiz.tui.screens.help import HelpScreen
+    from quiz.tui.screens.study import StudyScreen
+
+    monkeypatch.setattr(app_module, "OPENING_NOTE_AFTER", 30)  # the key surely comes first
+    release = slow_sessions(monkeypatch)
+    app = make_app("facts")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert [type(s) for s in app.screen_stack[-2:]] == [StudyScreen, HelpScreen]
+        release.set()
+        study = app.screen_stack[-2]
+        await settle(pilot, lambda: study.session is not None)
+        await pilot.press("escape")  # leaves help: the question is there
+        await settle(pilot, lambda: app.screen is study)
+        assert study.shown is not None
+
+
+async def test_a_library_that_cannot_be_opened_is_said_once(tmp_path, clock):
+    from quiz.tui.app import QuizApp
+
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"not a database at all" * 100)
+    app = QuizApp(db_path=broken, deck="facts", clock=clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
+        await pilot.pause(0.3)
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+        assert len(errors) == 1 and "broken.db" in errors[0], errors
 
 
 async def test_enter_right_after_a_cursor_key_studies_the_row_it_chose(make_app):
