@@ -193,6 +193,24 @@ def decks(ctx: click.Context, as_json: bool) -> None:
 
 @main.command()
 @click.argument("deck")
+@click.argument("question_ids", nargs=-1, metavar="[QUESTION_ID]...")
+@click.pass_context
+def unsuspend(ctx: click.Context, deck: str, question_ids: tuple[str, ...]) -> None:
+    """Bring back a deck's suspended questions (`s` in a session, or leeches): those given by id
+    (as `quiz generate` lists them), or all of them."""
+    from quiz.study.engine import UnknownDeck
+
+    library = _library(ctx)
+    with _store_errors(library):
+        try:
+            count = library.unsuspend(deck, question_ids or None)
+        except UnknownDeck as error:
+            raise QuizError(str(error)) from None
+        click.echo(f"{deck}: {count} question{'' if count == 1 else 's'} unsuspended.")
+
+
+@main.command()
+@click.argument("deck")
 @click.option("--plain", is_flag=True, help="Plain text on standard input and output (screen readers, pipes).")
 @click.option("--lang", type=LANG, default="en", show_default=True, help="Question language.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many questions.")

@@ -141,8 +141,12 @@ UI: dict[str, dict[str, str]] = {
     "study.media_opened": {"en": "Opening {path}", "id": "Membuka {path}"},
     "study.media_missing": {"en": "This question's media file is not in {folder}",
                             "id": "Berkas media soal ini tidak ada di {folder}"},
-    "study.suspended": {"en": "Suspended: it will not be shown again until you unsuspend it.",
-                        "id": "Ditangguhkan: tidak akan muncul lagi sampai diaktifkan kembali."},
+    "study.suspended": {"en": "Suspended: not shown again (u takes it back; `quiz unsuspend {deck}` brings back the "
+                              "deck's suspended questions).",
+                        "id": "Ditangguhkan: tidak muncul lagi (u membatalkannya; `quiz unsuspend {deck}` "
+                              "mengaktifkan kembali soal dek yang ditangguhkan)."},
+    "study.unsuspended": {"en": "Suspension undone: the question is back.",
+                          "id": "Penangguhan dibatalkan: soalnya kembali."},
     "study.empty": {"en": "Nothing to study in this deck right now.",
                     "id": "Tidak ada yang perlu dipelajari di dek ini sekarang."},
     "study.practice": {"en": "Practice: the schedule is not changed", "id": "Latihan: jadwal tidak berubah"},

@@ -118,3 +118,19 @@ def test_the_core_never_imports_textual():
 def test_quiz_help_loads_no_heavy_module():
     loaded = _modules_after("from quiz.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass")
     assert not loaded & {"fsrs", "sqlite_utils", "rapidfuzz", "sqlite3", "platformdirs", "yaml"}
+
+
+def test_unsuspend_brings_back_a_deck_s_suspended_questions(runner, tmp_path):
+    from quiz.study.engine import Library
+
+    db = tmp_path / "q.db"
+    invoke(runner, "--db", str(db), "study", MINI, "--plain", "--limit", "2", input="/suspend\n/suspend\n")
+    with Library.open(db, sync_bundled=False) as library:
+        suspended = [qid for (qid,) in library.db.conn.execute("SELECT qid FROM items WHERE status = 'suspended'")]
+    assert len(suspended) == 2
+    result = invoke(runner, "--db", str(db), "unsuspend", "mini", suspended[0])
+    assert result.exit_code == 0 and result.output == "mini: 1 question unsuspended.\n"
+    assert invoke(runner, "--db", str(db), "unsuspend", "mini").output == "mini: 1 question unsuspended.\n"
+    assert invoke(runner, "--db", str(db), "unsuspend", "mini").output == "mini: 0 questions unsuspended.\n"
+    failed = invoke(runner, "--db", str(db), "unsuspend", "nope")
+    assert failed.exit_code == 1 and "no deck named 'nope'" in failed.output

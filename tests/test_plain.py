@@ -110,6 +110,15 @@ def test_undo_asks_the_last_question_again(library):
     assert library.db.conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 1
 
 
+def test_undo_after_suspend_brings_the_question_back(library):
+    screen, summary = run(library, answers=["/suspend", "/undo", "1"])
+    assert summary.answered == 1
+    assert "quiz unsuspend mini" in screen and "Suspension undone: the question again." in screen
+    questions = re.findall(r"^Question 1 of \d+ · .*$\n(.*)$", screen, re.M)
+    assert questions[0] == questions[-1]  # asked again after the suspension was taken back
+    assert library.db.conn.execute("SELECT count(*) FROM items WHERE status = 'suspended'").fetchone()[0] == 0
+
+
 def test_flashcards_reveal_on_an_empty_line_then_take_a_grade(tmp_path, clock):
     lib = Library.open(tmp_path / "f.db", config=StudyConfig(), clock=clock, sync_bundled=False)
     lib.add_source('deck: {id: f, title: F, languages: [en]}\ncards:\n  - {front: "Two plus two, in words?", '

@@ -315,6 +315,36 @@ def test_suspend_and_unsuspend(library):
         session.suspend("no-such-question")
 
 
+def test_undo_takes_back_a_suspension_before_the_answer_before_it(library):
+    session = library.session("mini")
+    first = session.next()
+    respond(session, first, right=True)
+    asked = session.next()
+    total = session.total
+    session.suspend(asked.item_id)
+    assert session.last_undoable() == "suspension" and library.decks()[0].suspended == 1
+    assert session.next().item_id != asked.item_id
+    back = session.undo_suspension()
+    assert back is not None and back.item_id == asked.item_id
+    assert back.question.choices == asked.question.choices  # the same options
+    assert session.next() is back and library.decks()[0].suspended == 0 and session.total == total
+    assert session.last_undoable() == "answer" and session.undo_suspension() is None
+    assert session.undo().item_id == first.item_id  # then the answer before it
+    assert session.last_undoable() is None
+
+
+def test_unsuspend_a_deck_s_questions_by_id_or_all(library):
+    session = library.session("mini", limit=100)
+    ids = [e.qid for e in list(session._queue)[:3]]
+    for qid in ids:
+        session.suspend(qid)
+    assert library.decks()[0].suspended == 3
+    assert library.unsuspend("mini", [ids[0], "no-such-id"]) == 1
+    assert library.unsuspend("mini") == 2 and library.decks()[0].suspended == 0
+    with pytest.raises(UnknownDeck):
+        library.unsuspend("no-such-deck")
+
+
 def test_practice_leaves_the_schedule_alone_and_is_logged_as_practice(library, clock):
     session = library.session("mini")
     for _ in range(4):

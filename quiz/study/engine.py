@@ -25,7 +25,7 @@ import gc
 import heapq
 import itertools
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -148,6 +148,19 @@ class _Done:
     after: Schedule
     review: Review
     outcome: Outcome
+    step: int = 0  # when, among the session's answers and suspensions
+
+
+@dataclass(slots=True)
+class _Suspension:
+    """A suspension made in the session, kept so it can be undone."""
+
+    item_id: str
+    step: int  # when, among the session's answers and suspensions
+    asked: tuple[Shown, Entry] | None  # the question it took off the screen, if it was being asked
+    queued: list[Entry]  # its places in the session it lost: in the queue,
+    waiting: list[tuple[int, int, Entry]]  # a learning step to come,
+    put_back: list[tuple[Shown, Entry]]  # a question undo had put aside
 
 
 UNDO_DEPTH = 100  # answers a session can take back, newest first
@@ -347,6 +360,20 @@ class Library:
                          (desired_retention, new_per_day, reviews_per_day, deck.key))
         self._schedulers.pop(deck.name, None)
 
+    def unsuspend(self, deck_id: str, item_ids: Iterable[str] | None = None) -> int:
+        """Make a deck's suspended items active again: those of `item_ids` (question ids), or every
+        one; how many were. A leech stays marked as one (it is suspended again at its next lapse
+        threshold). Raises UnknownDeck."""
+        from quiz.store.database import transaction
+
+        deck = self._stored(deck_id)
+        with transaction(self.db) as conn:
+            if item_ids is None:
+                return conn.execute("UPDATE items SET status = 'active' WHERE deck = ? AND status = 'suspended'",
+                                    (deck.key,)).rowcount
+            return sum(conn.execute("UPDATE items SET status = 'active' WHERE deck = ? AND qid = ? "
+                                    "AND status = 'suspended'", (deck.key, qid)).rowcount for qid in item_ids)
+
     def decks(self) -> list[DeckSummary]:
         from quiz.store.decks import counts, stored_decks
 
@@ -477,6 +504,8 @@ class StudySession:
         self._put_back: list[tuple[Shown, Entry]] = []  # on screen when an undo came: shown again next
         # Undo goes back this far: each entry holds a question and its options.
         self._done: deque[_Done] = deque(maxlen=UNDO_DEPTH)
+        self._suspensions: deque[_Suspension] = deque(maxlen=UNDO_DEPTH)
+        self._steps = itertools.count(1)  # orders answers and suspensions, for undo
         self._waiting: list[tuple[int, int, Entry]] = []  # (due, tiebreak, entry): learning steps
         self._tiebreak = itertools.count()
         self._scheduling = library.scheduling(deck)
@@ -673,7 +702,7 @@ class StudySession:
         self._ms += elapsed_ms
         self._requeue(entry, result.correct)
         outcome = self._outcome(shown, result, rating, before, after)
-        self._done.append(_Done(shown, entry, before, after, review, outcome))
+        self._done.append(_Done(shown, entry, before, after, review, outcome, next(self._steps)))
         return outcome
 
     def _requeue(self, entry: Entry, correct: bool) -> None:
@@ -763,9 +792,40 @@ class StudySession:
         self._done[-1] = replace(done, after=after, review=review, outcome=outcome)
         return outcome
 
+    def last_undoable(self) -> str | None:
+        """What undo() would take back: "answer", "suspension", or None."""
+        answer = self._done[-1].step if self._done else 0
+        suspension = self._suspensions[-1].step if self._suspensions else 0
+        return None if not (answer or suspension) else "suspension" if suspension > answer else "answer"
+
+    def undo_suspension(self) -> Shown | None:
+        """Take back the session's last suspension: the item is active again and, if it was being
+        asked, its question is on screen again (returned, with the same options); else None."""
+        if self.last_undoable() != "suspension":
+            return None
+        suspension = self._suspensions.pop()
+        self._set_status(suspension.item_id, SUSPENDED, ACTIVE)
+        self._queue.extendleft(reversed(suspension.queued))
+        for slot in suspension.waiting:
+            heapq.heappush(self._waiting, slot)
+        self._put_back.extend(suspension.put_back)
+        if suspension.asked is None:
+            return None
+        if self._current is not None and self._current.item_id != suspension.item_id:
+            self._put_back.append((self._current, self._current_entry))
+        self._current, self._current_entry = suspension.asked
+        return self._current
+
     def suspend(self, item_id: str) -> None:
-        """Never show this question again until unsuspended."""
+        """Never show this question again until unsuspended (undo_suspension takes it back)."""
         self._set_status(item_id, ACTIVE, SUSPENDED)
+        asked = None
+        if self._current is not None and self._current.item_id == item_id and self._current_entry is not None:
+            asked = (self._current, self._current_entry)
+        self._suspensions.append(_Suspension(
+            item_id, next(self._steps), asked, [e for e in self._queue if e.qid == item_id],
+            [slot for slot in self._waiting if slot[2].qid == item_id],
+            [(s, e) for s, e in self._put_back if e.qid == item_id]))
         self._queue = deque(e for e in self._queue if e.qid != item_id)
         self._put_back = [(s, e) for s, e in self._put_back if e.qid != item_id]
         self._waiting = [slot for slot in self._waiting if slot[2].qid != item_id]

@@ -164,6 +164,10 @@ class PlainStudy:
         if name == "help":
             self.say(HELP)
         elif name == "undo":
+            if session.last_undoable() == "suspension":
+                asked = session.undo_suspension()
+                self.say("Suspension undone" + (": the question again." if asked is not None else "."))
+                return MOVED_ON if asked is not None else HANDLED
             if session.undo() is not None:
                 self.say("Undone: the last question again.")
                 return MOVED_ON
@@ -176,7 +180,8 @@ class PlainStudy:
                 self.say(f"Marked as a guess: rated Hard; {_due_words(outcome.next_due, self.now())}.")
         elif name == "suspend":
             session.suspend(shown.item_id)
-            self.say("Suspended: this question will not be asked again until you unsuspend it.")
+            self.say(f"Suspended: this question will not be asked again (/undo takes it back; "
+                     f"quiz unsuspend {session.deck.name} brings back the deck's suspended questions).")
             return MOVED_ON
         else:
             self.say(f"Unknown command {text!r}. {HELP}")
@@ -210,7 +215,7 @@ class PlainStudy:
             self.say(f"Rated {RATING_NAMES[outcome.rating]}{slow}; {_due_words(outcome.next_due, self.now())}.")
         if outcome.leech:
             self.say("This question keeps slipping away: it is now a leech and suspended. Rewrite it, or "
-                     "unsuspend it to try again.")
+                     f"bring it back with quiz unsuspend {self.session.deck.name}.")
 
 
 # -- parsing ------------------------------------------------------------------------------------

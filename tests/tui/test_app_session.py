@@ -76,6 +76,22 @@ async def test_suspend_marks_the_item_and_shows_the_next_question(make_app, db_p
         assert any(note.startswith("Suspended") for note in notes(app))
 
 
+async def test_u_takes_back_a_suspension_and_the_question_comes_back(make_app, db_path):
+    only_kinds(db_path, "facts", "true_false")
+    app = make_app("facts")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await first_question(pilot)
+        item, prompt = screen.shown.item_id, screen.shown.question.prompt
+        await pilot.press("s")
+        assert screen.shown.item_id != item
+        assert any("quiz unsuspend facts" in note for note in notes(app))  # says how to bring it back
+        await pilot.press("u")
+        assert query(db_path, "SELECT status FROM items WHERE qid = ?", item) == [("active",)]
+        assert screen.shown.item_id == item and screen.phase == "asking" and prompt in screen_text(app)
+        assert "Suspension undone: the question is back." in notes(app)
+        assert review_count(db_path) == 0
+
+
 async def test_escape_shows_the_summary_and_enter_goes_home(make_app, db_path):
     only_kinds(db_path, "facts", "mcq")
     app = make_app("facts")

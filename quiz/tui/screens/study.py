@@ -543,7 +543,16 @@ class StudyScreen(QuizScreen):
         if self.session is None:
             return
         with self.app._library_lock:
-            shown = self.session.undo()
+            if self.session.last_undoable() == "suspension":
+                shown = self.session.undo_suspension()
+                suspension = True
+            else:
+                shown, suspension = self.session.undo(), False
+        if suspension:  # an `s` taken back: the question comes back if it was being asked
+            self.app.notify(self.app.t("study.unsuspended"), markup=False)
+            if shown is not None:
+                self.show(shown)
+            return
         if shown is None:
             self.app.notify(self.app.t("study.nothing_to_undo"), markup=False)
             return
@@ -567,7 +576,7 @@ class StudyScreen(QuizScreen):
             return
         with self.app._library_lock:
             self.session.suspend(self.shown.item_id)
-        self.app.notify(self.app.t("study.suspended"), markup=False)
+        self.app.notify(self.app.t("study.suspended", deck=self.session.deck.name), markup=False)
         if self.phase != ANSWERED:  # after an answer, the feedback stays until the learner goes on
             self.next_question()
 
