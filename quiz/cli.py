@@ -275,12 +275,12 @@ def stats(ctx: click.Context, deck: str | None, days: int, as_json: bool) -> Non
         if as_json:
             click.echo(json.dumps(scores, ensure_ascii=False, indent=1))
             return
-        click.echo(f"{scores['reviews']} answers, {scores['correct']} right ({_percent(scores['accuracy'])}); "
+        click.echo(f"{_answers(scores['reviews'])}, {scores['correct']} right ({_percent(scores['accuracy'])}); "
                    f"{scores['reviews_today']} today; streak {scores['streak_days']} "
                    f"day{'s' if scores['streak_days'] != 1 else ''}; {scores['due']} due now, "
                    f"{scores['due_today']} due today")
         for row in scores["decks"]:
-            click.echo(f"  {row['deck']}: {row['reviews']} answers, {row['correct']} right "
+            click.echo(f"  {row['deck']}: {_answers(row['reviews'])}, {row['correct']} right "
                        f"({_percent(row['accuracy'])}), {row['due']} due now, {row['due_today']} due today")
         counts = scores["counts"]
         click.echo("items: " + ", ".join(f"{name} {counts[name]}" for name in counts))
@@ -289,7 +289,7 @@ def stats(ctx: click.Context, deck: str | None, days: int, as_json: bool) -> Non
                    f"mature {_percent(month['mature']['retention'])}")
         calibration = scores["calibration"]
         if calibration["reviews"]:
-            click.echo(f"calibration: {calibration['reviews']} answers, log loss {calibration['log_loss']:.3f}, "
+            click.echo(f"calibration: {_answers(calibration['reviews'])}, log loss {calibration['log_loss']:.3f}, "
                        f"RMSE (bins) {calibration['rmse_bins']:.3f}")
         for topic in scores["topics"][:3]:
             click.echo(f"weak topic: {topic['topic']} ({_percent(topic['accuracy'])} of {topic['reviews']})")
@@ -450,17 +450,24 @@ def _write_atomically(path, text: str) -> None:
     import os
     import tempfile
 
+    from quiz.paths import usual_file_mode
+
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
         try:
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
                 file.write(text)
+            usual_file_mode(temporary, path)
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)
             raise
     except OSError as error:
         raise QuizError(f"{path}: cannot write: {error.strerror or error}") from None
+
+
+def _answers(count: int) -> str:
+    return f"{count} answer{'' if count == 1 else 's'}"
 
 
 def _percent(ratio: float | None) -> str:

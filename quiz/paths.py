@@ -47,3 +47,17 @@ def config_path() -> Path:
     if os.environ.get("QUIZ_CONFIG"):
         return Path(os.environ["QUIZ_CONFIG"]).expanduser()
     return config_dir() / CONFIG_FILE
+
+
+def usual_file_mode(temporary: str | Path, target: Path) -> None:
+    """Give a temporary file about to replace `target` the mode `target` has, or a new file's (0o666
+    less the umask): tempfile.mkstemp makes files only their owner can read."""
+    import stat
+
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        umask = os.umask(0o022)  # (reading the umask means setting it: put straight back)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.chmod(temporary, mode)

@@ -134,3 +134,10 @@ def test_unsuspend_brings_back_a_deck_s_suspended_questions(runner, tmp_path):
     assert invoke(runner, "--db", str(db), "unsuspend", "mini").output == "mini: 0 questions unsuspended.\n"
     failed = invoke(runner, "--db", str(db), "unsuspend", "nope")
     assert failed.exit_code == 1 and "no deck named 'nope'" in failed.output
+
+
+def test_stats_text_counts_one_answer_in_the_singular(runner, tmp_path):
+    db = str(tmp_path / "q.db")
+    invoke(runner, "--db", db, "study", MINI, "--plain", "--limit", "1", input="1\n")
+    text = invoke(runner, "--db", db, "stats").output
+    assert text.startswith("1 answer, ") and "mini: 1 answer, " in text

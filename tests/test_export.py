@@ -366,3 +366,21 @@ def test_export_apkg_command(runner, tmp_path):
     assert result.exit_code == 1 and "-o" in result.output
     result = runner.invoke(main, ["--db", db, "export", "russia-allies", "-o", str(tmp_path / "no" / "a.apkg")])
     assert result.exit_code == 1 and "cannot write" in result.output and not (tmp_path / "no").exists()
+
+
+def test_an_exported_file_gets_a_new_file_s_mode_or_keeps_the_one_it_replaces(runner, tmp_path):
+    import os
+    import stat
+
+    db = str(tmp_path / "q.db")
+    old = os.umask(0o022)
+    try:
+        for fmt in ("yaml", "csv", "apkg"):
+            path = tmp_path / f"out.{fmt}"
+            assert runner.invoke(main, ["--db", db, "export", "russia-allies", "-o", str(path)]).exit_code == 0
+            assert stat.S_IMODE(path.stat().st_mode) == 0o644, fmt  # not mkstemp's owner-only 0600
+            path.chmod(0o640)
+            assert runner.invoke(main, ["--db", db, "export", "russia-allies", "-o", str(path)]).exit_code == 0
+            assert stat.S_IMODE(path.stat().st_mode) == 0o640, fmt  # a file replaced keeps its mode
+    finally:
+        os.umask(old)

@@ -41,6 +41,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from quiz.model import Card, Deck
+from quiz.paths import usual_file_mode
 
 _CSS = ".card { font-family: sans-serif; font-size: 20px; text-align: center; }\n" \
        ".quiz-explain { font-size: 16px; color: #555; }\n"
@@ -276,6 +277,7 @@ def write_apkg(deck: Deck, path: str | Path, *, lang: str = "en", timestamp: flo
                 archive.writestr(zipfile.ZipInfo(name, _ZIP_TIME), data, zipfile.ZIP_DEFLATED)
             for i, name in enumerate(names):
                 archive.writestr(zipfile.ZipInfo(str(i), _ZIP_TIME), files[name].read_bytes(), zipfile.ZIP_DEFLATED)
+        usual_file_mode(temporary, path)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
