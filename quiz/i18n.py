@@ -114,6 +114,8 @@ UI: dict[str, dict[str, str]] = {
     "study.type_hint": {"en": "Enter: check · Escape: end the session",
                         "id": "Enter: periksa · Escape: akhiri sesi"},
     "study.select_hint": {"en": "Number keys choose · Enter submits", "id": "Tombol angka memilih · Enter mengirim"},
+    "study.select_first": {"en": "Choose one or more options first (number keys), then Enter.",
+                           "id": "Pilih dulu satu opsi atau lebih (tombol angka), lalu Enter."},
     "study.choose_hint": {"en": "Press a number, or click an option", "id": "Tekan angka, atau klik pilihan"},
     "study.tf_hint": {"en": "t: true · f: false", "id": "t: benar · f: salah"},
     "study.reveal_hint": {"en": "Space: show the answer", "id": "Spasi: tampilkan jawaban"},

@@ -114,6 +114,9 @@ async def test_multi_select_right_only_with_exactly_the_keys(make_app, db_path, 
         await choose(pilot, screen, other, how)  # toggled on, then off again: not an answer
         await choose(pilot, screen, other, how)
         assert screen.phase == "asking" and choices.selected() == [] and review_count(db_path) == 0
+        await pilot.press("enter")  # nothing chosen: not an answer (a stray Enter must not fail it)
+        assert screen.phase == "asking" and review_count(db_path) == 0
+        assert any("Choose one or more options first" in n.message for n in app._notifications)
         for index in keys:
             await choose(pilot, screen, index, how)
         assert choices.selected() == sorted(keys)

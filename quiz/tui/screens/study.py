@@ -522,7 +522,11 @@ class StudyScreen(QuizScreen):
         elif self.phase == ASKING and self.shown is not None:
             kind = self.shown.question.kind
             if kind == "multi_select":
-                self.answer(self.card.selected())
+                selected = self.card.selected()
+                if selected:
+                    self.answer(selected)
+                else:  # (a stray Enter, one too many after the last question, is not an answer)
+                    self.app.notify(self.app.t("study.select_first"), markup=False)
             elif kind == "flashcard":
                 self.reveal()
 
