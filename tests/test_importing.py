@@ -444,3 +444,16 @@ def test_a_note_answered_today_keeps_its_siblings_out_of_later_sessions_that_day
         later.grade(shown, 4, 2_000)
     assert set(planned) & set(first)
     library.close()
+
+
+def test_a_text_export_leaves_the_suspensions_a_package_made(library):
+    # A text export cannot say a card is suspended: importing one into the deck keeps them as they are.
+    import_deck(library, ANKI / "chemistry-modern.apkg")
+    suspended = [row for row in items(library, "chemistry") if row[3] == "suspended"]
+    assert suspended
+    report = import_deck(library, ANKI / "chemistry-notes.txt", deck_name="chemistry")
+    assert report.unsuspended == 0
+    assert [row for row in items(library, "chemistry") if row[3] == "suspended"] == suspended
+    again = import_deck(library, ANKI / "chemistry-modern.apkg")  # the package again: nothing to follow
+    assert again.unsuspended == again.suspended == 0
+    assert [row for row in items(library, "chemistry") if row[3] == "suspended"] == suspended

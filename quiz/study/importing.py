@@ -220,6 +220,8 @@ def _import(library: Library, deck: Deck, path: Path, report: ImportReport, dry_
 
     conn = library.db.conn
     tick("store", 0, 1)
+    if report.format in _NO_SUSPENSIONS:
+        _keep_suspensions(conn, deck)
     # The parsed deck goes to the store as its JSON model: no YAML written here and parsed again there.
     source = deck_source(deck)
     entries = {**{("card", c.id): c for c in deck.cards}, **{("fact", f.id): f for f in deck.facts}}
@@ -346,6 +348,25 @@ def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: 
                                            leech=schedule.leech or before.leech))
     log.append_many(conn, rows)
     report.reviews += len(rows)
+
+
+# Formats that cannot say a card is suspended: their cards' suspensions are left as they are (a text
+# export of an Anki deck would otherwise unsuspend what its package suspended).
+_NO_SUSPENSIONS = frozenset({"text", "quizlet"})
+
+
+def _keep_suspensions(conn: sqlite3.Connection, deck: Deck) -> None:
+    """Give `deck`'s cards (read from a file that cannot say) the suspensions the stored deck's have."""
+    from quiz.store.decks import load_model, stored_deck
+
+    if not deck.cards or stored_deck(conn, deck.id) is None:
+        return
+    try:
+        suspended = {card.id for card in load_model(conn, deck.id).cards if card.suspended}
+    except DeckError:
+        return
+    if suspended:
+        deck.cards[:] = [replace(card, suspended=True) if card.id in suspended else card for card in deck.cards]
 
 
 def _suspensions(conn: sqlite3.Connection, deck_key: int, deck: Deck, old: dict, report: ImportReport) -> None:
