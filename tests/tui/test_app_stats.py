@@ -192,6 +192,20 @@ async def test_deck_text_is_literal(make_app, db_path):
         assert "[bold]x[/] [@click=app.quit]q[/]" in text
 
 
+def test_heatmap_names_every_month_that_has_room_even_after_a_short_first_month():
+    from datetime import date, timedelta
+
+    from quiz.tui.widgets.charts import heatmap_text
+
+    first = date(2026, 11, 20)  # Friday: eleven days of November, then December and January
+    days = [{"date": (first + timedelta(n)).isoformat(), "reviews": n % 3} for n in range(70)]
+    header = heatmap_text(days, "en").plain.splitlines()[0]
+    assert header.split() == ["Dec", "Jan"]  # November's few days give way to December
+    assert header.index("Dec") - 4 == 3  # over the first week that begins in December (Monday 7 December)
+    longer = [{"date": (date(2026, 10, 5) + timedelta(n)).isoformat(), "reviews": 1} for n in range(120)]
+    assert heatmap_text(longer, "id").plain.splitlines()[0].split() == ["Okt", "Nov", "Des", "Jan"]
+
+
 def test_heatmap_puts_each_day_under_its_weekday_and_shades_by_count():
     from datetime import date, timedelta
 

@@ -35,17 +35,26 @@ def heatmap_text(days: list[dict], lang: str = "en") -> Text:
         week, weekday = divmod(slot, 7)
         levels[weekday][week] = -1 if not n else min(3, (4 * n - 1) // top)  # quarters of the busiest day
         grid[weekday][week] = "■" if n else "·"
-    months = [" "] * weeks
-    last_month, free = None, 0  # a month's name goes over the first week it starts in, if there is room
+    # A month's name goes over the first week it starts in, if there is room: three columns and a
+    # space. The grid's first month is often a few days' worth: it gives way to the next month's name
+    # rather than push it out (December went missing after a late November start).
+    starts: list[tuple[int, int]] = []  # (week, month)
     for week in range(weeks):
-        index = max(0, week * 7 - pad)
-        moment = date.fromordinal(first.toordinal() + index)
-        if moment.month != last_month:
-            last_month = moment.month
-            if week >= free and week + 3 <= weeks:
-                name = MONTHS.get(lang, MONTHS["en"])[moment.month - 1][:3]
-                months[week:week + 3] = list(name)
-                free = week + 4
+        moment = date.fromordinal(first.toordinal() + max(0, week * 7 - pad))
+        if not starts or moment.month != starts[-1][1]:
+            starts.append((week, moment.month))
+    placed: list[tuple[int, int]] = []
+    for week, month in starts:
+        if week + 3 > weeks:
+            continue
+        if placed and week < placed[-1][0] + 4:
+            if len(placed) > 1 or placed[0][0] != 0:
+                continue
+            placed.pop()
+        placed.append((week, month))
+    months = [" "] * weeks
+    for week, month in placed:
+        months[week:week + 3] = list(MONTHS.get(lang, MONTHS["en"])[month - 1][:3])
     labels = WEEKDAYS.get(lang, WEEKDAYS["en"])
     text = Text("    " + "".join(months).rstrip() + "\n", style="dim")
     for weekday in range(7):
