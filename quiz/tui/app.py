@@ -228,7 +228,7 @@ class QuizApp(App[None]):
         from quiz.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(first=getattr(self.screen, "HELP_SECTION", None)))
 
     def action_settings(self) -> None:
         from quiz.tui.screens.settings import SettingsScreen
@@ -241,6 +241,16 @@ class QuizApp(App[None]):
 
         if not isinstance(self.screen, StatsScreen):
             self.push_screen(StatsScreen())
+
+    def action_import_deck(self) -> None:
+        """The import screen, from anywhere (the palette): the decks screen's own `i` where it is on top."""
+        from quiz.tui.screens.home import HomeScreen
+        from quiz.tui.screens.import_deck import ImportScreen
+
+        if isinstance(self.screen, HomeScreen):
+            self.screen.action_import()
+        elif not isinstance(self.screen, ImportScreen):
+            self.push_screen(ImportScreen())
 
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
@@ -282,8 +292,8 @@ class QuizApp(App[None]):
         """The command palette: namespaced titles, as Posting does, all in the interface language.
         (LiteralCommands shows them as plain text, so a deck title is never markup.)"""
         t = self.t
-        for name, action in (("app.stats", self.action_stats), ("app.settings", self.action_settings),
-                             ("app.help", self.action_help)):
+        for name, action in (("app.stats", self.action_stats), ("app.import", self.action_import_deck),
+                             ("app.settings", self.action_settings), ("app.help", self.action_help)):
             yield SystemCommand(t("cmd.screen", name=t(name)), t(f"cmd.help.{name}"), action)
         other = "id" if self.lang == "en" else "en"
         yield SystemCommand(t("cmd.language", name=t(f"lang.{other}")), t("key.language"),

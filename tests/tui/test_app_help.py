@@ -99,3 +99,33 @@ async def test_command_palette_offers_and_runs_study_deck(make_app):
         await pilot.press("enter")
         screen = await first_question(pilot)
         assert isinstance(screen, StudyScreen) and screen.deck == "facts" and not screen.practice
+
+
+async def test_command_palette_opens_the_import_screen(make_app):
+    from textual.command import CommandList, CommandPalette
+
+    from quiz.tui.screens.import_deck import ImportScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: app.screen.query_one("#decks").row_count == 3)
+        await pilot.press("ctrl+p")
+        await settle(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"import")
+        commands = app.screen.query_one(CommandList)
+        await settle(pilot, lambda: commands.option_count > 0)
+        assert str(commands.get_option_at_index(0).prompt).split("\n")[0] == "screen: Import a deck"
+        await pilot.press("enter")
+        await settle(pilot, lambda: isinstance(app.screen, ImportScreen))
+
+
+async def test_help_opened_in_a_session_lists_the_study_keys_first(make_app):
+    app = make_app("facts")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await first_question(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = screen_text(app)
+        assert app.t("help.study") in text and app.t("key.undo") in text  # in view without scrolling
+        assert text.index(app.t("help.study")) < text.index(app.t("help.everywhere"))
+        assert app.t("help.decks") not in text  # (below, after scrolling)

@@ -51,6 +51,11 @@ class HelpScreen(QuizModal):
         Binding("question_mark", "dismiss", "Close", show=False, id="help.close2"),
     ]
 
+    def __init__(self, first: str | None = None):
+        """`first`: the section to list first (the keys of the screen help was opened on)."""
+        super().__init__()
+        self.first = first
+
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
             yield Static(id="help-title", classes="screen-title")
@@ -69,7 +74,9 @@ class HelpScreen(QuizModal):
         self.query_one("#help-title", Static).update(t("help.title"))
         self.query_one("#help-close", Static).update(t("help.close"))
         rows, section = [], None
-        for where, keys, what, _ids in KEYS:
+        # The first section, then the keys that work everywhere, then the rest (sorted is stable).
+        order = (lambda key: (key[0] != self.first, key[0] != "help.everywhere")) if self.first else None
+        for where, keys, what, _ids in sorted(KEYS, key=order) if order else KEYS:
             if where != section:
                 section = where
                 rows.append(([Text(t(where), style="bold italic"), Text("")], None))

@@ -71,6 +71,8 @@ class StudyScreen(QuizScreen):
         Binding("pagedown", "scroll(1)", "Scroll down", show=False, id="study.page_down"),
     ]
 
+    HELP_SECTION = "help.study"  # help opened here lists the study keys first
+
     def __init__(self, deck: str, limit: int | None = None, practice: bool = False, topic: str | None = None,
                  opened_by_app: bool = False):
         """`opened_by_app`: the app builds the session (QuizApp.prepare_session) and hands it over
