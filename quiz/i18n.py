@@ -152,6 +152,8 @@ UI: dict[str, dict[str, str]] = {
                           "id": "Penangguhan dibatalkan: soalnya kembali."},
     "study.empty": {"en": "Nothing to study in this deck right now.",
                     "id": "Tidak ada yang perlu dipelajari di dek ini sekarang."},
+    "study.ended_unanswered": {"en": "Session ended before any answer.",
+                               "id": "Sesi diakhiri sebelum ada jawaban."},
     "study.practice": {"en": "Practice: the schedule is not changed", "id": "Latihan: jadwal tidak berubah"},
     "grade.1": {"en": "Again", "id": "Lagi"},
     "grade.2": {"en": "Hard", "id": "Sulit"},

@@ -127,15 +127,15 @@ class QuizApp(App[None]):
             self.push_screen(HomeScreen())
             self.open_library()
 
-    def go_home(self) -> None:
+    def go_home(self, deck: str | None = None) -> None:
         """Leave the current screen for the decks: back to them, or to a new one if the app started
-        on a session."""
+        on a session (`deck`, the one studied, highlighted)."""
         from quiz.tui.screens.home import HomeScreen
 
         if any(isinstance(screen, HomeScreen) for screen in self.screen_stack[:-1]):
             self.pop_screen()
         else:
-            self.switch_screen(HomeScreen())
+            self.switch_screen(HomeScreen(highlight=deck))
 
     @work(thread=True, exclusive=True, group="library", exit_on_error=False)
     def open_library(self) -> None:

@@ -116,6 +116,7 @@ async def test_escape_shows_the_summary_and_enter_goes_home(make_app, db_path):
         text = screen_text(app)
         assert "CSTO facts" in text
         assert app.is_running
+        await settle(pilot, lambda: app.screen._highlighted() == "facts")  # the deck studied, not the first
 
 
 async def test_escape_before_any_answer_goes_straight_home(make_app):
@@ -123,6 +124,18 @@ async def test_escape_before_any_answer_goes_straight_home(make_app):
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await first_question(pilot)
         await pilot.press("escape")
+        await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert "Session ended before any answer." in notes(app)  # not "nothing to study"
+        await settle(pilot, lambda: app.screen._highlighted() == "facts")  # the deck just left
+
+
+async def test_a_deck_with_nothing_to_study_says_so(make_app, db_path):
+    import sqlite3
+
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE items SET status = 'suspended'")
+    app = make_app("facts")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
         assert "Nothing to study in this deck right now." in notes(app)
 

@@ -28,9 +28,10 @@ class HomeScreen(QuizScreen):
         Binding("q", "quit", "Quit", id="home.quit"),
     ]
 
-    def __init__(self):
+    def __init__(self, highlight: str | None = None):
         super().__init__()
         self.summaries: list = []  # the library's DeckSummary list, as last read
+        self._highlight = highlight  # the deck to put the cursor on once the decks are listed
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -94,6 +95,10 @@ class HomeScreen(QuizScreen):
         fill(table, columns, rows)
         note.update("" if self.summaries else t("home.empty"))
         self.call_after_refresh(self.app.settle_memory)  # the decks are on screen
+        if self._highlight is not None:
+            names = [summary.deck for summary in self.summaries]
+            if self._highlight in names:
+                selected, self._highlight = names.index(self._highlight), None
         if self.summaries:
             table.move_cursor(row=min(max(selected, 0), len(self.summaries) - 1))
             if self.is_current:  # focusing a widget of a covered screen would steal the keys

@@ -475,11 +475,14 @@ class StudyScreen(QuizScreen):
         if self.session is not None:
             with self.app._library_lock:
                 summary = self.session.summary()
+        deck = self.session.deck.name if self.session is not None else None
         if summary is None or summary.answered == 0:
-            self.app.notify(self.app.t("study.empty"), markup=False)
-            self.app.go_home()
+            # Ended with a question on screen: there was something to study, just no answer yet.
+            self.app.notify(self.app.t("study.ended_unanswered" if self.shown is not None else "study.empty"),
+                            markup=False)
+            self.app.go_home(deck)
             return
-        self.app.switch_screen(SummaryScreen(summary))
+        self.app.switch_screen(SummaryScreen(summary, deck))
 
     # -- keys and clicks -----------------------------------------------------------------------
     def action_number(self, number: int) -> None:

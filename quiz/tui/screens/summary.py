@@ -20,9 +20,10 @@ class SummaryScreen(QuizScreen):
         Binding("q", "app.quit", "Quit", id="summary.quit"),
     ]
 
-    def __init__(self, summary):
+    def __init__(self, summary, deck: str | None = None):
         super().__init__()
         self.summary = summary
+        self.deck = deck  # the deck studied: the decks screen highlights it
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -54,4 +55,4 @@ class SummaryScreen(QuizScreen):
              [([Text(label, style="bold"), Text(value)], None) for label, value in rows])
 
     def action_home(self) -> None:
-        self.app.go_home()
+        self.app.go_home(self.deck)
