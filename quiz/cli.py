@@ -330,7 +330,8 @@ def _separator(value: str | None) -> str | None:
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--deck", "deck_name", metavar="NAME", help="The deck to import into (default: the file's own deck).")
 @click.option("--format", "fmt", type=click.Choice(["anki", "text", "quizlet", "yaml"]),
-              help="The file's kind (default: from its name; a zip is an Anki package).")
+              help="The file's kind (default: from its name; a zip is an Anki package; a .txt laid out as "
+                   "Quizlet's custom export is one).")
 @click.option("--separator", metavar="S", help="Text files: the field separator (tab, comma, ';', ...); Quizlet: "
                                                "between term and definition. \\t is a tab.")
 @click.option("--card-separator", metavar="S", help="Quizlet: between cards (default: a new line). \\n is a new line.")

@@ -112,6 +112,26 @@ def test_quizlet_exports():
 
 
 @needs_fixtures
+def test_a_quizlet_custom_export_is_told_from_a_csv_by_its_layout(tmp_path):
+    from quiz.formats.readers import detect_format, read_deck_file
+
+    custom = FIXTURES / "text" / "quizlet-custom.txt"
+    assert detect_format(custom) == "quizlet"
+    assert pairs(read_deck_file(custom))[:2] == [("sekutu", "ally"), ("pakta pertahanan", "defence pact")]
+    for name in ("quizlet-tab.txt",):
+        assert detect_format(FIXTURES / "text" / name) == "text"  # a TSV: read as one
+    assert detect_format(FIXTURES / "anki" / "chemistry-notes.txt") == "text"
+    cases = {"a;b;c\n": "text", "one - two\n": "text", "a - b;c - d\ne - f;g - h\n": "text",
+             "#separator:Semicolon\na - b;c - d\n": "text", "a - b;c\td - e": "text",
+             "\ufeffa - b;c - d;": "quizlet", "a - b;c - d": "quizlet"}
+    for number, (text, kind) in enumerate(cases.items()):
+        path = tmp_path / f"case{number}.txt"
+        path.write_text(text, encoding="utf-8")
+        assert detect_format(path) == kind, text
+        assert detect_format(path.with_suffix(".csv").write_text(text) and path.with_suffix(".csv")) == "text"
+
+
+@needs_fixtures
 def test_imported_cards_make_questions():
     deck = read_text_deck(FIXTURES / "anki" / "chemistry-notes.txt")
     questions = generate(deck, seed=1)

@@ -20,15 +20,36 @@ _SUFFIXES = {".apkg": "anki", ".colpkg": "anki", ".csv": "text", ".tsv": "text",
 
 
 def detect_format(path: str | Path) -> str | None:
-    """"anki", "text" or "yaml" from the file's name (a zip is "anki" whatever its name); None if unknown."""
+    """"anki", "text", "quizlet" or "yaml" from the file's name (a zip is "anki" whatever its name; a
+    .txt file laid out as Quizlet's custom export, "quizlet"); None if unknown."""
     path = Path(path)
+    head = b""
     try:
         with path.open("rb") as handle:
-            if handle.read(4) == b"PK\x03\x04":
+            head = handle.read(_SAMPLE)
+            if head[:4] == b"PK\x03\x04":
                 return "anki"
     except OSError:
         pass
-    return _SUFFIXES.get(path.suffix.lower())
+    kind = _SUFFIXES.get(path.suffix.lower())
+    if kind == "text" and path.suffix.lower() == ".txt" and _quizlet_custom(head):
+        return "quizlet"
+    return kind
+
+
+_SAMPLE = 1 << 16
+
+
+def _quizlet_custom(head: bytes) -> bool:
+    """Whether a text file's start looks like Quizlet's custom export: cards `term - definition`,
+    separated by ';' on one line. (Read as a CSV, it was one row of several fields, most dropped.)"""
+    text = head.decode("utf-8", "ignore").lstrip("\ufeff").rstrip("\r\n")
+    if not text or "\n" in text or "\t" in text or text.startswith("#"):
+        return False
+    if len(head) == _SAMPLE:  # cut off: the last card may be partial
+        text = text.rpartition(";")[0]
+    cards = [card for card in text.split(";") if card.strip()]
+    return len(cards) >= 2 and all(" - " in card for card in cards)
 
 
 def read_deck_file(path: str | Path, *, format: str | None = None, media_dir: str | Path | None = None,
