@@ -294,7 +294,7 @@ def test_cli_stats_json_has_every_figure(library, zone):
     assert set(scores["calibration"]) >= {"bins", "log_loss", "rmse_bins"}
     assert scores["calibration"]["reviews"] == 1 and scores["reviews"] == 2
     text = runner.invoke(main, ["--db", path, "stats"]).output
-    assert "2 answers" in text and "calibration: 1 answers" in text and "true retention" in text
+    assert "2 answers" in text and "calibration: 1 answer," in text and "true retention" in text
     bad = runner.invoke(main, ["--db", path, "stats", "nope"])
     assert bad.exit_code != 0 and "no deck named 'nope'" in bad.output and "Traceback" not in bad.output
 
