@@ -206,6 +206,8 @@ def unsuspend(ctx: click.Context, deck: str, question_ids: tuple[str, ...]) -> N
             count = library.unsuspend(deck, question_ids or None)
         except UnknownDeck as error:
             raise QuizError(str(error)) from None
+        except KeyError as error:
+            raise QuizError(error.args[0]) from None
         click.echo(f"{deck}: {count} question{'' if count == 1 else 's'} unsuspended.")
 
 

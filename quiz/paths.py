@@ -52,6 +52,7 @@ def config_path() -> Path:
 def usual_file_mode(temporary: str | Path, target: Path) -> None:
     """Give a temporary file about to replace `target` the mode `target` has, or a new file's (0o666
     less the umask): tempfile.mkstemp makes files only their owner can read."""
+    import contextlib
     import stat
 
     try:
@@ -60,4 +61,6 @@ def usual_file_mode(temporary: str | Path, target: Path) -> None:
         umask = os.umask(0o022)  # (reading the umask means setting it: put straight back)
         os.umask(umask)
         mode = 0o666 & ~umask
-    os.chmod(temporary, mode)
+    # A file system that keeps no modes (FAT, some network drives) refuses: the file is written all the same.
+    with contextlib.suppress(OSError):
+        os.chmod(temporary, mode)

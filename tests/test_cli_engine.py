@@ -134,6 +134,8 @@ def test_unsuspend_brings_back_a_deck_s_suspended_questions(runner, tmp_path):
     assert invoke(runner, "--db", str(db), "unsuspend", "mini").output == "mini: 0 questions unsuspended.\n"
     failed = invoke(runner, "--db", str(db), "unsuspend", "nope")
     assert failed.exit_code == 1 and "no deck named 'nope'" in failed.output
+    failed = invoke(runner, "--db", str(db), "unsuspend", "mini", "bogus-id")
+    assert failed.exit_code == 1 and failed.output == "quiz: no question 'bogus-id' in deck 'mini'\n"
 
 
 def test_stats_text_counts_one_answer_in_the_singular(runner, tmp_path):

@@ -333,16 +333,42 @@ def test_undo_takes_back_a_suspension_before_the_answer_before_it(library):
     assert session.last_undoable() is None
 
 
+def test_suspending_what_is_already_suspended_leaves_nothing_to_undo(library):
+    session = library.session("mini")
+    shown = session.next()
+    other = library.session("mini")
+    other.suspend(shown.item_id)  # another process (or a leech) got there first
+    session.suspend(shown.item_id)
+    assert session.last_undoable() is None and session.undo_suspension() is None
+    assert library.decks()[0].suspended == 1  # still suspended: this s changed nothing
+
+
+def test_practice_answers_do_not_hold_back_the_day_s_reviews(library, clock):
+    session = library.session("mini", limit=100)
+    while (shown := session.next()) is not None:
+        respond(session, shown, right=True)
+    clock.advance(days=30)
+    due = len(library.session("mini")._queue)
+    practice = library.session("mini", cram=True, limit=3)
+    while (shown := practice.next()) is not None:
+        respond(practice, shown, right=True)
+    assert due > 0 and len(library.session("mini")._queue) == due  # practice leaves the schedule alone
+
+
 def test_unsuspend_a_deck_s_questions_by_id_or_all(library):
     session = library.session("mini", limit=100)
     ids = [e.qid for e in list(session._queue)[:3]]
     for qid in ids:
         session.suspend(qid)
     assert library.decks()[0].suspended == 3
-    assert library.unsuspend("mini", [ids[0], "no-such-id"]) == 1
+    assert library.unsuspend("mini", [ids[0]]) == 1
     assert library.unsuspend("mini") == 2 and library.decks()[0].suspended == 0
     with pytest.raises(UnknownDeck):
         library.unsuspend("no-such-deck")
+    session.suspend(ids[1])
+    with pytest.raises(KeyError, match="no-such-id"):
+        library.unsuspend("mini", [ids[1], "no-such-id"])
+    assert library.decks()[0].suspended == 1  # nothing changed: all or nothing
 
 
 def test_practice_leaves_the_schedule_alone_and_is_logged_as_practice(library, clock):

@@ -363,7 +363,7 @@ class Library:
     def unsuspend(self, deck_id: str, item_ids: Iterable[str] | None = None) -> int:
         """Make a deck's suspended items active again: those of `item_ids` (question ids), or every
         one; how many were. A leech stays marked as one (it is suspended again at its next lapse
-        threshold). Raises UnknownDeck."""
+        threshold). Raises UnknownDeck, or KeyError for an id not in the deck (then nothing changes)."""
         from quiz.store.database import transaction
 
         deck = self._stored(deck_id)
@@ -371,8 +371,13 @@ class Library:
             if item_ids is None:
                 return conn.execute("UPDATE items SET status = 'active' WHERE deck = ? AND status = 'suspended'",
                                     (deck.key,)).rowcount
-            return sum(conn.execute("UPDATE items SET status = 'active' WHERE deck = ? AND qid = ? "
-                                    "AND status = 'suspended'", (deck.key, qid)).rowcount for qid in item_ids)
+            count = 0
+            for qid in item_ids:
+                if conn.execute("SELECT 1 FROM items WHERE deck = ? AND qid = ?", (deck.key, qid)).fetchone() is None:
+                    raise KeyError(f"no question {qid!r} in deck {deck.name!r}")
+                count += conn.execute("UPDATE items SET status = 'active' WHERE deck = ? AND qid = ? "
+                                      "AND status = 'suspended'", (deck.key, qid)).rowcount
+            return count
 
     def decks(self) -> list[DeckSummary]:
         from quiz.store.decks import counts, stored_decks
@@ -818,14 +823,15 @@ class StudySession:
 
     def suspend(self, item_id: str) -> None:
         """Never show this question again until unsuspended (undo_suspension takes it back)."""
-        self._set_status(item_id, ACTIVE, SUSPENDED)
+        changed = self._set_status(item_id, ACTIVE, SUSPENDED)
         asked = None
         if self._current is not None and self._current.item_id == item_id and self._current_entry is not None:
             asked = (self._current, self._current_entry)
-        self._suspensions.append(_Suspension(
-            item_id, next(self._steps), asked, [e for e in self._queue if e.qid == item_id],
-            [slot for slot in self._waiting if slot[2].qid == item_id],
-            [(s, e) for s, e in self._put_back if e.qid == item_id]))
+        if changed:  # (already suspended, a leech say: nothing for undo to take back)
+            self._suspensions.append(_Suspension(
+                item_id, next(self._steps), asked, [e for e in self._queue if e.qid == item_id],
+                [slot for slot in self._waiting if slot[2].qid == item_id],
+                [(s, e) for s, e in self._put_back if e.qid == item_id]))
         self._queue = deque(e for e in self._queue if e.qid != item_id)
         self._put_back = [(s, e) for s, e in self._put_back if e.qid != item_id]
         self._waiting = [slot for slot in self._waiting if slot[2].qid != item_id]
@@ -836,14 +842,16 @@ class StudySession:
     def unsuspend(self, item_id: str) -> None:
         self._set_status(item_id, SUSPENDED, ACTIVE)
 
-    def _set_status(self, item_id: str, old: str, new: str) -> None:
+    def _set_status(self, item_id: str, old: str, new: str) -> bool:
+        """Whether the item went from `old` to `new` (it may have been neither)."""
         from quiz.store.database import transaction
 
         with transaction(self.library.db) as conn:
             row = conn.execute("SELECT status FROM items WHERE qid = ? AND deck = ?", (item_id, self.deck.key))
             if row.fetchone() is None:
                 raise KeyError(f"no question {item_id!r} in deck {self.deck.name!r}")
-            conn.execute("UPDATE items SET status = ? WHERE qid = ? AND status = ?", (new, item_id, old))
+            return conn.execute("UPDATE items SET status = ? WHERE qid = ? AND status = ?",
+                                (new, item_id, old)).rowcount > 0
 
     # -- the end ------------------------------------------------------------------------------
     def summary(self) -> SessionSummary:

@@ -31,7 +31,7 @@ from itertools import pairwise
 from quiz.model import slots_maker
 from quiz.questions.question import CARD_ITEM
 from quiz.store.items import Schedule
-from quiz.store.schema import LEARNING, NEW, RELEARNING, REVIEW
+from quiz.store.schema import LEARNING, NEW, PRACTICE, RELEARNING, REVIEW
 from quiz.text import fold
 
 INTERLEAVE_WINDOW = 6
@@ -185,9 +185,11 @@ def plan_study(conn: sqlite3.Connection, deck: int, lang: str, now: int, learn_a
 
 
 def answered_facts(conn: sqlite3.Connection, deck: int, since: int) -> set[str]:
-    """The facts (and Anki notes) of the deck's items answered since `since` (unix ms)."""
+    """The facts (and Anki notes) of the deck's items answered since `since` (unix ms), practice
+    aside (practice leaves the schedule alone, and what it asks first is what is due)."""
     rows = conn.execute("SELECT DISTINCT items.id, items.qid, items.template, items.anchor, items.kind, items.facts "
-                        "FROM reviews JOIN items ON items.id = reviews.item WHERE reviews.at >= ? AND reviews.deck = ?",
+                        "FROM reviews JOIN items ON items.id = reviews.item "
+                        f"WHERE reviews.at >= ? AND reviews.deck = ? AND reviews.type != {PRACTICE}",
                         (since, deck)).fetchall()
     facts: set[str] = set()
     for row in rows:  # (the first columns of a planned row, as _facts reads them)

@@ -269,6 +269,31 @@ async def test_a_screen_opened_before_the_study_screen_is_up_goes_on_top_of_it(m
         assert study.shown is not None
 
 
+async def test_a_session_that_fails_under_help_goes_home_without_leaving_its_screen(make_app, monkeypatch):
+    from quiz.study.engine import Library, UnknownDeck
+    from quiz.tui import app as app_module
+    from quiz.tui.screens.help import HelpScreen
+    from quiz.tui.screens.study import StudyScreen
+
+    monkeypatch.setattr(app_module, "OPENING_NOTE_AFTER", 30)
+    release = slow_sessions(monkeypatch)
+    slow = Library.session
+
+    def failing(self, *args, **kwargs):
+        slow(self, *args, **kwargs)
+        raise UnknownDeck("no deck named 'facts' after all")
+
+    monkeypatch.setattr(Library, "session", failing)
+    app = make_app("facts")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        release.set()
+        await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert not any(isinstance(screen, (StudyScreen, HelpScreen)) for screen in app.screen_stack)
+        assert any("after all" in note for note in notes(app))
+
+
 async def test_a_library_that_cannot_be_opened_is_said_once(tmp_path, clock):
     from quiz.tui.app import QuizApp
 

@@ -155,6 +155,8 @@ class StudyScreen(QuizScreen):
     def on_session_ready(self, message: SessionReady) -> None:
         if message.error:
             self.app.notify(message.error, severity="error", timeout=20, markup=False)
+            while self in self.app.screen_stack and self.app.screen is not self:
+                self.app.pop_screen()  # help or the palette, opened while the session was being built
             self.app.go_home()
             return
         self.session = message.session
