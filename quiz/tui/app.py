@@ -26,7 +26,7 @@ from quiz.settings import Settings, load_settings, save_settings
 from quiz.tui.commands import LiteralCommands
 
 GC_YOUNG = 10_000  # objects allocated (and not freed) before a young collection
-OPENING_NOTE_AFTER = 0.25  # seconds: a session ready sooner shows no "Opening your decks…" first
+OPENING_NOTE_AFTER = 0.5  # seconds: a session ready sooner shows no "Opening your decks…" first
 
 
 class LibraryReady(Message):
