@@ -81,18 +81,25 @@ async def test_help_scrolls_at_80x24(make_app):
         assert isinstance(app.screen, HomeScreen)
 
 
-async def test_command_palette_offers_and_runs_study_deck(make_app):
+async def palette(pilot, query: str):
+    """From the decks screen: the palette opened and `query` typed; (its command list, the prompts)."""
     from textual.command import CommandList, CommandPalette
 
+    app = pilot.app
+    await settle(pilot, lambda: app.screen.query_one("#decks").row_count == 3)
+    await pilot.press("ctrl+p")
+    await settle(pilot, lambda: isinstance(app.screen, CommandPalette))
+    await pilot.press(*query)
+    commands = app.screen.query_one(CommandList)
+    await settle(pilot, lambda: commands.option_count > 0)
+    return commands, [str(commands.get_option_at_index(i).prompt).split("\n")[0]
+                      for i in range(commands.option_count)]
+
+
+async def test_command_palette_offers_and_runs_study_deck(make_app):
     app = make_app()
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(pilot, lambda: app.screen.query_one("#decks").row_count == 3)
-        await pilot.press("ctrl+p")
-        await settle(pilot, lambda: isinstance(app.screen, CommandPalette))
-        await pilot.press(*"csto")
-        commands = app.screen.query_one(CommandList)
-        await settle(pilot, lambda: commands.option_count > 0)
-        prompts = [str(commands.get_option_at_index(i).prompt).split("\n")[0] for i in range(commands.option_count)]
+        commands, prompts = await palette(pilot, "csto")
         assert prompts[0] == "study: CSTO facts"
         assert "study: CSTO facts" in screen_text(app)
         assert commands.highlighted == 0
@@ -102,19 +109,12 @@ async def test_command_palette_offers_and_runs_study_deck(make_app):
 
 
 async def test_command_palette_opens_the_import_screen(make_app):
-    from textual.command import CommandList, CommandPalette
-
     from quiz.tui.screens.import_deck import ImportScreen
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot, lambda: app.screen.query_one("#decks").row_count == 3)
-        await pilot.press("ctrl+p")
-        await settle(pilot, lambda: isinstance(app.screen, CommandPalette))
-        await pilot.press(*"import")
-        commands = app.screen.query_one(CommandList)
-        await settle(pilot, lambda: commands.option_count > 0)
-        assert str(commands.get_option_at_index(0).prompt).split("\n")[0] == "screen: Import a deck"
+        _, prompts = await palette(pilot, "import")
+        assert prompts[0] == "screen: Import a deck"
         await pilot.press("enter")
         await settle(pilot, lambda: isinstance(app.screen, ImportScreen))
 
