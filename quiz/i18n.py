@@ -155,6 +155,7 @@ UI: dict[str, dict[str, str]] = {
     "study.ended_unanswered": {"en": "Session ended before any answer.",
                                "id": "Sesi diakhiri sebelum ada jawaban."},
     "study.practice": {"en": "Practice: the schedule is not changed", "id": "Latihan: jadwal tidak berubah"},
+    "study.practice_short": {"en": "practice", "id": "latihan"},
     "grade.1": {"en": "Again", "id": "Lagi"},
     "grade.2": {"en": "Hard", "id": "Sulit"},
     "grade.3": {"en": "Good", "id": "Baik"},

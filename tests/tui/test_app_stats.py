@@ -166,6 +166,9 @@ async def test_practice_really_starts_a_session_on_that_topic(make_app, db_path)
         study = app.screen
         assert study.practice and study.topic == topic
         assert study.shown.question.topic == topic
+        top = screen_text(app).splitlines()[0]
+        assert top.rstrip().endswith("· practice") and "…" not in top  # the whole line fits 80 columns
+        assert "Practice: the schedule is not changed" in [n.message for n in app._notifications]
 
 
 async def test_fit_fsrs_says_how_many_more_answers_are_needed(make_app, db_path):

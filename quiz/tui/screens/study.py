@@ -162,6 +162,8 @@ class StudyScreen(QuizScreen):
         self.session = message.session
         self.show_title()
         self.show(message.first)
+        if self.practice:  # the top line has room for one word at 80 columns: said in full once
+            self.app.notify(self.app.t("study.practice"), markup=False)
         self.call_after_refresh(self.first_painted)
 
     def first_painted(self) -> None:
@@ -294,7 +296,7 @@ class StudyScreen(QuizScreen):
                  ("━" * done, "$primary"), ("━" * (BAR - done), "$foreground 15%"), "  ",
                  (self.title_text, "bold")]
         if self.practice:
-            parts += [" · ", (t("study.practice"), "italic $foreground 60%")]
+            parts += [" · ", (t("study.practice_short"), "italic $foreground 60%")]  # (said in full at the start)
         self.set_line(self.top, Content.assemble(*parts))
 
     def update_hint(self) -> None:
