@@ -299,6 +299,7 @@ UI: dict[str, dict[str, str]] = {
     "key.scroll": {"en": "Scroll a long question or answer", "id": "Gulir soal atau jawaban yang panjang"},
     "key.palette": {"en": "Command palette", "id": "Palet perintah"},
     "key.import": {"en": "Import a deck file", "id": "Impor berkas dek"},
+    "key.first_last_deck": {"en": "First / last deck", "id": "Dek pertama / terakhir"},
     "key.save_settings": {"en": "Save the settings", "id": "Simpan pengaturan"},
     "key.back": {"en": "Back, or cancel", "id": "Kembali, atau batal"},
     "key.language": {"en": "Switch language (English / Indonesian)", "id": "Ganti bahasa (Inggris / Indonesia)"},

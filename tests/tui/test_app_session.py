@@ -307,6 +307,17 @@ async def test_a_library_that_cannot_be_opened_is_said_once(tmp_path, clock):
         assert len(errors) == 1 and "broken.db" in errors[0], errors
 
 
+async def test_home_and_end_go_to_the_first_and_last_deck(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: app.screen.query_one("#decks").row_count == 3)
+        table = app.screen.query_one("#decks")
+        await pilot.press("end")
+        assert table.cursor_row == 2
+        await pilot.press("home")
+        assert table.cursor_row == 0
+
+
 async def test_enter_right_after_a_cursor_key_studies_the_row_it_chose(make_app):
     from quiz.tui.screens.study import StudyScreen
 

@@ -18,6 +18,7 @@ from quiz.tui.widgets.table import fill
 # (section, keys as shown, what it does, the binding ids it stands for)
 KEYS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("help.decks", "Enter", "key.study_deck", ("home.study",)),
+    ("help.decks", "Home / End", "key.first_last_deck", ("home.first", "home.last")),
     ("help.decks", "p", "key.practice_deck", ("home.practice",)),
     ("help.decks", "s", "app.stats", ("home.stats",)),  # S too, as the first cut had it
     ("help.decks", "i", "key.import", ("home.import", "import.cancel")),

@@ -36,7 +36,7 @@ class HomeScreen(QuizScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="home-title", classes="screen-title")
-        yield DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+        yield DeckTable(id="decks", cursor_type="row", zebra_stripes=True)
         yield Static(id="home-note", classes="loading-note")
         yield Static(id="home-hint", classes="hint")
         yield Footer(compact=True)
@@ -137,6 +137,16 @@ class HomeScreen(QuizScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.row_key.value:
             self.app.study(event.row_key.value)
+
+
+class DeckTable(DataTable):
+    """The decks, a row each: Home and End go to the first and last deck (DataTable's go to the first
+    and last column, of no use in a list)."""
+
+    BINDINGS = [
+        Binding("home", "scroll_top", "First deck", show=False, id="home.first"),
+        Binding("end", "scroll_bottom", "Last deck", show=False, id="home.last"),
+    ]
 
 
 def _last_studied(when: datetime | None, lang: str) -> str:
