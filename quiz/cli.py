@@ -39,7 +39,10 @@ def _run_app(db_path: str | None, **study) -> None:
     """The full-screen app; Textual is imported only here."""
     from quiz.tui.app import QuizApp
 
-    QuizApp(db_path=db_path, **study).run()
+    app = QuizApp(db_path=db_path, **study)
+    app.run()
+    if app.start_error is not None:
+        raise QuizError(app.start_error)
 
 
 def _load_or_stored(ctx: click.Context, deck: str):

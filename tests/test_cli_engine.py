@@ -41,6 +41,18 @@ def test_study_without_plain_opens_the_app_on_that_deck(runner, tmp_path, monkey
     assert opened[-1][1] == (None, None, False, None)  # `quiz` alone opens the app on the home screen
 
 
+def test_study_that_cannot_start_says_why_on_the_command_line_and_exits_1(runner, tmp_path, monkeypatch):
+    from quiz.tui.app import QuizApp
+
+    def run(self):
+        self.start_error = "no deck named 'nope' (decks: russia-allies; or give a deck file)"
+
+    monkeypatch.setattr(QuizApp, "run", run)
+    result = invoke(runner, "--db", str(tmp_path / "q.db"), "study", "nope")
+    assert result.exit_code == 1
+    assert result.output == "quiz: no deck named 'nope' (decks: russia-allies; or give a deck file)\n"
+
+
 def test_study_plain_then_decks_and_stats(runner, tmp_path):
     db = str(tmp_path / "q.db")
     result = invoke(runner, "--db", db, "study", MINI, "--plain", "--limit", "3", input="1\n2\n?\n")

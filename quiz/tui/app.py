@@ -70,6 +70,7 @@ class QuizApp(App[None]):
         self.deck_titles: list[tuple[str, str]] = []  # (deck name, title), as home last listed them
         self._library_lock = threading.Lock()
         self._opening = None  # the study screen `quiz study DECK` starts on, until it is pushed
+        self.start_error: str | None = None  # why `quiz study DECK` could not start (the app then exits)
         self._memory_settled = False
         self._collections = 0  # collections made between keys (collect_garbage)
         self._gc_threshold: tuple[int, ...] | None = None  # the thresholds before settle_memory()
@@ -168,6 +169,12 @@ class QuizApp(App[None]):
     def _session_prepared(self, screen, ready) -> None:
         if screen is not self._opening and screen not in self.screen_stack:
             return  # the learner left it before its session was ready: nobody is waiting for this one
+        if ready.error is not None:
+            # `quiz study DECK` cannot study DECK (no such deck, a broken file or database): a command
+            # line error, said by the command line once the terminal is back (cli._run_app), status 1.
+            self.start_error = ready.error
+            self.exit(return_code=1)
+            return
         screen.session_prepared(ready)
         self._show_opening()
 

@@ -162,11 +162,12 @@ async def test_home_studies_the_highlighted_deck_with_enter_and_with_a_click(mak
         assert screen.deck == "cards"
 
 
-async def test_an_unknown_deck_is_one_line_and_back_home(make_app):
+async def test_quiz_study_of_an_unknown_deck_exits_with_its_one_line(make_app):
     app = make_app("no-such-deck")
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
-        assert any("no deck named 'no-such-deck'" in note for note in notes(app))
+        await until(pilot, lambda: app._exit)
+    # The command line says it once the terminal is back (cli._run_app), and exits 1.
+    assert app.return_code == 1 and "no deck named 'no-such-deck'" in app.start_error
 
 
 async def test_a_session_ready_at_once_opens_on_its_question(make_app, monkeypatch):
@@ -269,7 +270,7 @@ async def test_a_screen_opened_before_the_study_screen_is_up_goes_on_top_of_it(m
         assert study.shown is not None
 
 
-async def test_a_session_that_fails_under_help_goes_home_without_leaving_its_screen(make_app, monkeypatch):
+async def test_a_start_that_fails_under_help_exits_with_its_one_line(make_app, monkeypatch):
     from quiz.study.engine import Library, UnknownDeck
     from quiz.tui import app as app_module
     from quiz.tui.screens.help import HelpScreen
@@ -288,23 +289,22 @@ async def test_a_session_that_fails_under_help_goes_home_without_leaving_its_scr
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("question_mark")
         await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert isinstance(app.screen_stack[-2], StudyScreen)
         release.set()
-        await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
-        assert not any(isinstance(screen, (StudyScreen, HelpScreen)) for screen in app.screen_stack)
-        assert any("after all" in note for note in notes(app))
+        await until(pilot, lambda: app._exit)
+    assert app.return_code == 1 and app.start_error == "no deck named 'facts' after all"
 
 
-async def test_a_library_that_cannot_be_opened_is_said_once(tmp_path, clock):
+async def test_a_library_that_cannot_be_opened_is_said_once_by_the_command_line(tmp_path, clock):
     from quiz.tui.app import QuizApp
 
     broken = tmp_path / "broken.db"
     broken.write_bytes(b"not a database at all" * 100)
     app = QuizApp(db_path=broken, deck="facts", clock=clock)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
-        await pilot.pause(0.3)
-        errors = [n.message for n in app._notifications if n.severity == "error"]
-        assert len(errors) == 1 and "broken.db" in errors[0], errors
+        await until(pilot, lambda: app._exit)
+        assert not [n for n in app._notifications if n.severity == "error"]  # the command line says it
+    assert app.return_code == 1 and "broken.db" in app.start_error
 
 
 async def test_home_and_end_go_to_the_first_and_last_deck(make_app):
