@@ -13,14 +13,14 @@ from quiz.i18n import UI
 from quiz.tui.app import QuizApp
 from quiz.tui.screens.help import KEYS, HelpScreen
 from quiz.tui.screens.home import DeckTable, HomeScreen
-from quiz.tui.screens.import_deck import ImportScreen
+from quiz.tui.screens.import_deck import DeckFileTree, ImportScreen
 from quiz.tui.screens.settings import SettingsScreen
 from quiz.tui.screens.stats import StatsScreen
 from quiz.tui.screens.study import StudyScreen
 from quiz.tui.screens.summary import SummaryScreen
 
 SCREENS = [QuizApp, HomeScreen, DeckTable, StudyScreen, SummaryScreen, StatsScreen, SettingsScreen, HelpScreen,
-           ImportScreen]
+           ImportScreen, DeckFileTree]
 TUI = Path(__file__).resolve().parents[2] / "quiz" / "tui"
 
 

@@ -235,3 +235,20 @@ async def test_escape_cancels_before_the_commit(make_app, db_path, tmp_path, mon
         assert str(screen.query_one("#import-status").render()) == "Cancelled: nothing was changed."
         assert dump(db_path) == before
         assert not (tmp_path / "media" / "chemistry").exists()
+
+
+async def test_backspace_in_the_tree_goes_up_to_the_folder_above(make_app, tmp_path, monkeypatch):
+    shutil.copy(ANKI / "chemistry-modern.apkg", tmp_path / "chemistry-modern.apkg")
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    monkeypatch.chdir(inner)  # the tree starts in the working folder
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_import(pilot)
+        tree = screen.query_one(DeckFileTree)
+        assert Path(tree.path).resolve() == inner.resolve()
+        tree.focus()
+        await pilot.press("backspace")
+        await until(pilot, lambda: "chemistry-modern.apkg" in [str(n.label) for n in tree.root.children])
+        assert Path(tree.path).resolve() == tmp_path.resolve()
+        assert "Backspace: up" in screen_text(app)

@@ -22,6 +22,7 @@ KEYS: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("help.decks", "p", "key.practice_deck", ("home.practice",)),
     ("help.decks", "s", "app.stats", ("home.stats",)),  # S too, as the first cut had it
     ("help.decks", "i", "key.import", ("home.import", "import.cancel")),
+    ("help.decks", "Backspace", "key.parent_folder", ("import.parent",)),
     ("help.decks", "q", "app.quit", ("home.quit", "summary.quit")),
     ("help.decks", "w", "key.practice_weakest", ("stats.practice",)),
     ("help.decks", "o", "key.optimize", ("stats.optimize",)),

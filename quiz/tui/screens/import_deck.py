@@ -30,7 +30,15 @@ MAX_WARNINGS_SHOWN = 3
 
 
 class DeckFileTree(DirectoryTree):
-    """Folders and the files quiz imports; names shown as plain text, whatever they hold."""
+    """Folders and the files quiz imports; names shown as plain text, whatever they hold. Backspace
+    goes up to the folder above (the tree starts in the working folder)."""
+
+    BINDINGS = [Binding("backspace", "parent_folder", "Folder above", show=False, id="import.parent")]
+
+    def action_parent_folder(self) -> None:
+        folder = Path(self.path).resolve()
+        if folder.parent != folder:
+            self.path = folder.parent
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         return [path for path in paths if not path.name.startswith(".")
