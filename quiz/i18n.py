@@ -87,6 +87,7 @@ UI: dict[str, dict[str, str]] = {
     "import.format.yaml": {"en": "quiz deck (YAML)", "id": "dek quiz (YAML)"},
     "import.format.other": {"en": "unknown", "id": "tidak dikenal"},
     "import.deck_new": {"en": "Deck: {deck} (a new deck)", "id": "Dek: {deck} (dek baru)"},
+    "import.deck_done": {"en": "Deck: {deck} (imported)", "id": "Dek: {deck} (sudah diimpor)"},
     "import.deck_existing": {"en": "Deck: {deck} (updates the deck you have)",
                              "id": "Dek: {deck} (memperbarui dek yang ada)"},
     "import.counts": {"en": "Notes: {notes} · cards: {cards} · questions: {questions}",

@@ -101,6 +101,7 @@ async def test_import_a_text_export(make_app, db_path, tmp_path):
 
         await import_now(pilot, screen)
         assert screen.state == "done", screen_text(app)
+        assert "Deck: chemistry (imported)" in summary(screen) and "a new deck" not in summary(screen)
         assert screen.progress_seen == PROGRESS_TOTAL
         assert screen.query_one("#import-progress").percentage == 1
         assert not screen.report.dry_run and screen.report.added == CARDS

@@ -280,7 +280,8 @@ class ImportScreen(QuizScreen):
         lines = [
             t("import.file", path=report.path),
             t("import.format", format=t(f"import.format.{kind}")),
-            t("import.deck_existing" if existing else "import.deck_new", deck=report.deck),
+            t("import.deck_done" if not report.dry_run else "import.deck_existing" if existing else "import.deck_new",
+              deck=report.deck),
             t("import.counts", notes=report.notes, cards=report.cards, questions=report.questions),
         ]
         if report.facts:
