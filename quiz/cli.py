@@ -43,6 +43,8 @@ def _run_app(db_path: str | None, **study) -> None:
     app.run()
     if app.start_error is not None:
         raise QuizError(app.start_error)
+    if app.return_code:  # (Textual has shown what went wrong)
+        raise SystemExit(app.return_code)
 
 
 def _load_or_stored(ctx: click.Context, deck: str):

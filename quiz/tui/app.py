@@ -172,7 +172,7 @@ class QuizApp(App[None]):
         if ready.error is not None:
             # `quiz study DECK` cannot study DECK (no such deck, a broken file or database): a command
             # line error, said by the command line once the terminal is back (cli._run_app), status 1.
-            self.start_error = ready.error
+            self.start_error, self._opening = ready.error, None
             self.exit(return_code=1)
             return
         screen.session_prepared(ready)

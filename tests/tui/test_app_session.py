@@ -329,3 +329,20 @@ async def test_enter_right_after_a_cursor_key_studies_the_row_it_chose(make_app)
         app.simulate_key("enter")
         await settle(pilot, lambda: isinstance(app.screen, StudyScreen))
         assert app.screen.deck == chosen
+
+
+async def test_q_on_the_decks_screen_quits(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: app.screen.query_one("#decks").row_count == 3)
+        await pilot.press("q")
+        await until(pilot, lambda: app._exit)
+    assert app.return_code == 0
+
+
+async def test_a_practice_session_with_nothing_to_practise_says_only_that(make_app):
+    app = make_app("facts", practice=True, topic="no such topic")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert "Nothing to study in this deck right now." in notes(app)
+        assert not any(note.startswith("Practice") for note in notes(app))

@@ -25,7 +25,7 @@ class HomeScreen(QuizScreen):
         Binding("p", "practice", "Practice", show=False, id="home.practice"),
         Binding("s,S", "stats", "Scores", id="home.stats"),
         Binding("i", "import", "Import", id="home.import"),
-        Binding("q", "quit", "Quit", id="home.quit"),
+        Binding("q", "app.quit", "Quit", id="home.quit"),
     ]
 
     def __init__(self, highlight: str | None = None):

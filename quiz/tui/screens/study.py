@@ -161,9 +161,9 @@ class StudyScreen(QuizScreen):
             return
         self.session = message.session
         self.show_title()
-        self.show(message.first)
-        if self.practice:  # the top line has room for one word at 80 columns: said in full once
+        if self.practice and message.first is not None:  # (the top line has room for one word at 80 columns)
             self.app.notify(self.app.t("study.practice"), markup=False)
+        self.show(message.first)
         self.call_after_refresh(self.first_painted)
 
     def first_painted(self) -> None:
