@@ -433,7 +433,17 @@ def export(ctx: click.Context, deck: str, fmt: str | None, output: str, lang: st
             # one newer notes, which Anki's "update if newer" takes.
             row = library.db.conn.execute("SELECT updated_at FROM decks WHERE name = ?", (name,)).fetchone()
             stamp = row[0] / 1000 if row and row[0] else time.time()
+            import copy
+            from dataclasses import replace
+
             from quiz.study.importing import media_folder
+
+            # A card goes suspended as the learner has it here (suspended in the app, or a leech), not
+            # as the file it came from had it. (A copy: the library keeps its model.)
+            suspended = library.suspended_cards(name) if model.cards else set()
+            model = copy.copy(model)
+            model.cards = [card if card.suspended == (card.id in suspended) else
+                           replace(card, suspended=card.id in suspended) for card in model.cards]
 
             try:
                 count = write_apkg(model, Path(output), lang=lang, timestamp=stamp,

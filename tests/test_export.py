@@ -232,6 +232,8 @@ def test_an_anki_deck_exported_as_apkg_imports_as_the_same_cards(tmp_path):
 
     # Same ids (from the same guids and card numbers), sides, tags, decks; clozes as clozes, hint included.
     assert sorted(map(key, again.cards)) == sorted(map(key, deck.cards))
+    # Suspended cards stay suspended (their import would otherwise unsuspend them).
+    assert {c.id for c in again.cards if c.suspended} == {c.id for c in deck.cards if c.suspended} != set()
     rows, decks = _note_rows(tmp_path / "out.apkg")
     assert {"Chemistry::Elements", "Chemistry::Sentences"} <= decks
     types = {name for _, name, _, _ in rows}
@@ -384,3 +386,21 @@ def test_an_exported_file_gets_a_new_file_s_mode_or_keeps_the_one_it_replaces(ru
             assert stat.S_IMODE(path.stat().st_mode) == 0o640, fmt  # a file replaced keeps its mode
     finally:
         os.umask(old)
+
+
+@needs_fixtures
+def test_quiz_export_apkg_suspends_the_cards_the_learner_suspended(runner, tmp_path):
+    from quiz.study.engine import Library
+
+    db = str(tmp_path / "q.db")
+    assert runner.invoke(main, ["--db", db, "import", str(FIXTURES / "anki" / "chemistry-no-scheduling.apkg")]) \
+        .exit_code == 0
+    with Library.open(db, sync_bundled=False) as library:
+        session = library.session("chemistry")
+        shown = session.next()
+        session.suspend(shown.item_id)
+        card_id = shown.question.anchor.removeprefix("card:")
+    out = tmp_path / "out.apkg"
+    assert runner.invoke(main, ["--db", db, "export", "chemistry", "-o", str(out)]).exit_code == 0
+    again = read_deck_file(out, media_dir=tmp_path / "media")
+    assert {card.id for card in again.cards if card.suspended} == {card_id}

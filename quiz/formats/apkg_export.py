@@ -138,6 +138,17 @@ def deck_notes(deck: Deck, lang: str = "en",
 def _card_notes(models: _Models, deck: Deck, group: list[Card], lang: str, media: frozenset[str] = frozenset()) -> list:
     """The notes a card group (a guid's cards) exports to, with the media among `media` put back."""
     notes = _card_notes_as_text(models, deck, group, lang)
+    # Suspended cards go as suspended (Anki's queue -1): a note a card holds its card as its only one;
+    # a note for the whole group (reversed, cloze) numbers its cards as the group's cards are numbered.
+    if any(card.suspended for card in group):
+        if len(notes) == len(group):
+            for note, card in zip(notes, group, strict=True):
+                for exported in note.cards:
+                    exported.suspend = card.suspended
+        else:
+            suspended = {card.ord for card in group if card.suspended}
+            for exported in notes[0].cards:
+                exported.suspend = exported.ord in suspended
     names = [name for card in group for name in card.media if name in media]
     if names:
         for note in notes:

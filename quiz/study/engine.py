@@ -360,6 +360,15 @@ class Library:
                          (desired_retention, new_per_day, reviews_per_day, deck.key))
         self._schedulers.pop(deck.name, None)
 
+    def suspended_cards(self, deck_id: str) -> set[str]:
+        """The ids of a card deck's cards whose item is suspended (by the learner, or a leech)."""
+        from quiz.questions.question import CARD_ITEM
+
+        deck = self._stored(deck_id)
+        rows = self.db.conn.execute("SELECT anchor FROM items WHERE deck = ? AND template = ? AND status = 'suspended'",
+                                    (deck.key, CARD_ITEM))
+        return {anchor.removeprefix("card:") for (anchor,) in rows}
+
     def unsuspend(self, deck_id: str, item_ids: Iterable[str] | None = None) -> int:
         """Make a deck's suspended items active again: those of `item_ids` (question ids), or every
         one; how many were. A leech stays marked as one (it is suspended again at its next lapse
