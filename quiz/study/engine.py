@@ -362,8 +362,6 @@ class Library:
 
     def suspended_cards(self, deck_id: str) -> set[str]:
         """The ids of a card deck's cards whose item is suspended (by the learner, or a leech)."""
-        from quiz.questions.question import CARD_ITEM
-
         deck = self._stored(deck_id)
         rows = self.db.conn.execute("SELECT anchor FROM items WHERE deck = ? AND template = ? AND status = 'suspended'",
                                     (deck.key, CARD_ITEM))
@@ -805,6 +803,15 @@ class StudySession:
         outcome = replace(done.outcome, rating=HARD, next_due=_utc(after.due) if after.due is not None else None)
         self._done[-1] = replace(done, after=after, review=review, outcome=outcome)
         return outcome
+
+    def undo_last(self) -> tuple[str | None, Shown | None]:
+        """Take back the session's last answer or suspension, whichever came last: (what it was, or
+        None if nothing; the question to show again, or None: a suspension made after its answer,
+        or an answer another process has answered since)."""
+        kind = self.last_undoable()
+        if kind == "suspension":
+            return kind, self.undo_suspension()
+        return kind, self.undo() if kind else None
 
     def last_undoable(self) -> str | None:
         """What undo() would take back: "answer", "suspension", or None."""

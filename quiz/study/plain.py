@@ -164,11 +164,11 @@ class PlainStudy:
         if name == "help":
             self.say(HELP)
         elif name == "undo":
-            if session.last_undoable() == "suspension":
-                asked = session.undo_suspension()
+            kind, asked = session.undo_last()
+            if kind == "suspension":
                 self.say("Suspension undone" + (": the question again." if asked is not None else "."))
                 return MOVED_ON if asked is not None else HANDLED
-            if session.undo() is not None:
+            if asked is not None:
                 self.say("Undone: the last question again.")
                 return MOVED_ON
             self.say("Nothing to undo.")

@@ -85,6 +85,14 @@ def sibling_key(anchor: str) -> str | None:
     return f"note:{match[1]}" if match else None
 
 
+def _buried_by(template: str, anchor: str, facts: Iterable[str]) -> tuple[str, ...]:
+    """What an item buries others by: its facts, and a card's Anki note."""
+    facts = tuple(facts)
+    if template == CARD_ITEM and (note := sibling_key(anchor)) is not None:
+        facts += (note,)
+    return facts
+
+
 def _entries(rows: list[tuple], lang: str) -> Iterator[Entry]:
     # One JSON document for the page's fact lists: one decode instead of one per row. Should a
     # stored list be damaged, row by row instead, to say which item it is.
@@ -101,10 +109,8 @@ def _entries(rows: list[tuple], lang: str) -> Iterator[Entry]:
             answers, lapses, status, leech = row
         schedule = _schedule(state, step, stability, difficulty, due, last_review, answers, lapses, status,
                              bool(leech))
-        facts = tuple(row_facts)
-        if template == CARD_ITEM and (note := sibling_key(anchor)) is not None:
-            facts += (note,)
-        yield Entry(key, qid, template, anchor, kind, facts, _topic(topic, lang), schedule)
+        yield Entry(key, qid, template, anchor, kind, _buried_by(template, anchor, row_facts), _topic(topic, lang),
+                    schedule)
 
 
 def _facts(row: tuple) -> list:
@@ -193,9 +199,7 @@ def answered_facts(conn: sqlite3.Connection, deck: int, since: int) -> set[str]:
                         (since, deck)).fetchall()
     facts: set[str] = set()
     for row in rows:  # (the first columns of a planned row, as _facts reads them)
-        facts.update(_facts(row))
-        if row[2] == CARD_ITEM and (note := sibling_key(row[3])) is not None:
-            facts.add(note)
+        facts.update(_buried_by(row[2], row[3], _facts(row)))
     return facts
 
 

@@ -556,12 +556,8 @@ class StudyScreen(QuizScreen):
         if self.session is None:
             return
         with self.app._library_lock:
-            if self.session.last_undoable() == "suspension":
-                shown = self.session.undo_suspension()
-                suspension = True
-            else:
-                shown, suspension = self.session.undo(), False
-        if suspension:  # an `s` taken back: the question comes back if it was being asked
+            kind, shown = self.session.undo_last()
+        if kind == "suspension":  # an `s` taken back: the question comes back if it was being asked
             self.app.notify(self.app.t("study.unsuspended"), markup=False)
             if shown is not None:
                 self.show(shown)
