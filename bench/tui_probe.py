@@ -186,27 +186,45 @@ def startup_minimal(out: Path, headless: bool) -> None:
 
 
 def startup_quiz(out: Path, headless: bool, args: list[str]) -> None:
-    """Run the `quiz` command line as the console script does; exit once the first question shows."""
-    from textual.app import App
+    """Run the `quiz` command line as the console script does; exit once the first question shows.
+    Textual is imported where the command line imports it: after the head start's fork, which must
+    come before it (quiz.study.head_start), so App.run is patched from there."""
 
-    original_run = App.run
+    def patch_app() -> None:
+        from textual.app import App
 
-    def run(self, *a, **k):
-        k.setdefault("headless", headless)
-        watch = FrameWatch(self, encode=True)
-        watch.expect(question_on_screen)
+        original_run = App.run
 
-        def painted(_):
-            screen = self.screen
-            question = screen.shown.question
-            _write(out, painted=time.monotonic(), peak_rss_mib=peak_rss_mib(), ru_maxrss_mib=ru_maxrss_mib(),
-                   kind=question.kind, prompt=question.prompt, choices=list(question.choices), deck=screen.deck)
-            self.exit()
+        def run(self, *a, **k):
+            k.setdefault("headless", headless)
+            watch = FrameWatch(self, encode=True)
+            watch.expect(question_on_screen)
 
-        watch.on_hit = painted
-        return original_run(self, *a, **k)
+            def painted(_):
+                screen = self.screen
+                question = screen.shown.question
+                _write(out, painted=time.monotonic(), peak_rss_mib=peak_rss_mib(), ru_maxrss_mib=ru_maxrss_mib(),
+                       kind=question.kind, prompt=question.prompt, choices=list(question.choices), deck=screen.deck)
+                self.exit()
 
-    App.run = run
+            watch.on_hit = painted
+            return original_run(self, *a, **k)
+
+        App.run = run
+
+    try:
+        import quiz.study.head_start as head_start
+    except ImportError:  # a tree from before the head start (bench/startup_ab.py)
+        patch_app()
+    else:
+        begin = head_start.begin
+
+        def begin_then_patch(*a, **k):
+            started = begin(*a, **k)
+            patch_app()
+            return started
+
+        head_start.begin = begin_then_patch
     from quiz.cli import run as cli_run
 
     sys.argv = ["quiz", *args]

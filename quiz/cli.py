@@ -37,10 +37,20 @@ def main(ctx: click.Context, db_path: str | None) -> None:
 
 def _run_app(db_path: str | None, **study) -> None:
     """The full-screen app; Textual is imported only here."""
-    from quiz.tui.app import QuizApp
+    head_start = None
+    if study.get("deck"):  # another process draws the first question while Textual loads here
+        from quiz.study.head_start import begin
 
-    app = QuizApp(db_path=db_path, **study)
-    app.run()
+        head_start = begin(db_path, study["deck"], study.get("lang"), study.get("limit"), study.get("practice", False),
+                           study.get("topic"))
+    try:
+        from quiz.tui.app import QuizApp
+
+        app = QuizApp(db_path=db_path, head_start=head_start, **study)
+        app.run()
+    finally:
+        if head_start is not None:
+            head_start.cancel()  # (unless the app took its question: the app quit first)
     if app.start_error is not None:
         raise QuizError(app.start_error)
     if app.return_code:  # (Textual has shown what went wrong)

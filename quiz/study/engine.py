@@ -416,14 +416,16 @@ class Library:
         return by_day(self.db.conn, self.clock(), days, self.config.day_starts_at, deck)
 
     def session(self, deck_id: str, lang: str = "en", limit: int | None = None, cram: bool = False,
-                topic: str | None = None) -> StudySession:
+                topic: str | None = None, planned_at: int | None = None) -> StudySession:
+        """A session with deck `deck_id`, planned now, or at `planned_at` (ms): the time another process
+        planned the same session at, to get the same queue (quiz.study.head_start)."""
         from quiz.model import LANGUAGES
 
         if lang not in LANGUAGES:
             raise ValueError(f"lang must be one of {', '.join(LANGUAGES)}")
         if limit is not None and limit < 0:
             raise ValueError("limit must not be negative")
-        return StudySession(self, self._stored(deck_id), lang, limit, cram, topic)
+        return StudySession(self, self._stored(deck_id), lang, limit, cram, topic, planned_at)
 
     # -- in memory, per deck -------------------------------------------------------------------
     def _stored(self, name: str) -> StoredDeck:
@@ -500,7 +502,7 @@ class StudySession:
     """One sitting with one deck: a planned queue, answers committed one by one, undo."""
 
     def __init__(self, library: Library, deck: StoredDeck, lang: str, limit: int | None, cram: bool,
-                 topic: str | None):
+                 topic: str | None, planned_at: int | None = None):
         from quiz.study.queue import Limits, plan_practice, plan_study, today_counts
 
         self.library = library
@@ -523,7 +525,8 @@ class StudySession:
         self._scheduling = library.scheduling(deck)
         config = library.config
         self._ahead_ms = int(config.learn_ahead * 60_000)
-        conn, now = library.db.conn, library.clock()
+        conn = library.db.conn
+        now = self.planned_at = library.clock() if planned_at is None else planned_at
         if cram:
             queue = plan_practice(conn, deck.key, lang, now, limit if limit is not None else config.practice_size,
                                   topic)
@@ -572,16 +575,17 @@ class StudySession:
                 + len(self._waiting))
 
     # -- asking -------------------------------------------------------------------------------
-    def next(self) -> Shown | None:
+    def next(self, now: int | None = None) -> Shown | None:
         """The question to show, or None when the session is over. Asking again before answering
-        returns the same question."""
+        returns the same question. `now` (ms): the time to ask at, if not the clock's (with
+        `planned_at`, to draw the question another process drew)."""
         if self._current is not None:
             return self._current
         if self._put_back:
             self._current, self._current_entry = self._put_back.pop()
             return self._current
         generator = self.library.generator(self.deck.name, self.lang)
-        while (entry := self._pop(self.library.clock())) is not None:
+        while (entry := self._pop(self.library.clock() if now is None else now)) is not None:
             draw = entry.schedule.answers
             question = self._ask(generator, entry, draw)
             if question is None and draw:  # this draw found no options; seed 0 always does

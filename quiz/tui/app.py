@@ -39,6 +39,15 @@ class LibraryReady(Message):
         self.warning = warning
 
 
+class EarlyQuestion(Message):
+    """The head start's first question (quiz.study.head_start) for `screen`: shown before its session."""
+
+    def __init__(self, screen, first):
+        super().__init__()
+        self.screen = screen
+        self.first = first
+
+
 class QuizApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "quiz"
@@ -54,15 +63,17 @@ class QuizApp(App[None]):
 
     def __init__(self, db_path: str | Path | None = None, deck: str | None = None, lang: str | None = None,
                  limit: int | None = None, practice: bool = False, settings_path: Path | None = None,
-                 clock: Callable[[], int] | None = None, topic: str | None = None):
+                 clock: Callable[[], int] | None = None, topic: str | None = None, head_start=None):
         """`clock`: unix milliseconds, for the library and every time the screens show (tests fix it);
-        None is the real time."""
+        None is the real time. `head_start`: `deck`'s first question being drawn by another process
+        (quiz.study.head_start.HeadStart), from `quiz study DECK`."""
         super().__init__()
         self.db_path = db_path
         self.settings_path = settings_path
         self.settings: Settings = load_settings(settings_path)
         self.lang = lang or self.settings.language
         self.start = (deck, limit, practice, topic)
+        self.head_start = head_start
         self.clock = clock
         self.library = None
         self.library_error: str | None = None
@@ -146,10 +157,19 @@ class QuizApp(App[None]):
 
     @work(thread=True, exclusive=True, group="library", exit_on_error=False)
     def prepare_session(self, screen) -> None:
-        """Open the library and build `screen`'s session and first question, then show them."""
+        """Open the library and build `screen`'s session and first question, then show them. With a
+        head start, its question is shown first, and the session built here is planned at the time
+        that question was drawn, to ask the same one: a key on it waits for this lock (StudyScreen)."""
         with self._library_lock:
-            self.ensure_library()
-            ready = screen.open_session(self)
+            head_start, self.head_start = self.head_start, None  # (for the first session only)
+            early = head_start.result() if head_start is not None else None
+            if early is not None and early.lang == self.lang:
+                self.post_message(EarlyQuestion(screen, early))
+            else:
+                early = None
+            self.ensure_library()  # (after the head start's process has exited: it may write)
+            ready = screen.open_session(self, planned_at=early.planned_at if early is not None else None)
+            screen.built = ready  # for a key on the early question, which waits for this lock
         # A library that could not be opened is the session's error too: the study screen says it, once.
         self.post_message(LibraryReady(None, self.config_problem))
         self.call_from_thread(self._session_prepared, screen, ready)
@@ -160,6 +180,13 @@ class QuizApp(App[None]):
         if self._opening is not None and screen is not self._opening:
             self._show_opening()
         return super().push_screen(screen, *args, **kwargs)
+
+    def on_early_question(self, message: EarlyQuestion) -> None:
+        screen = message.screen
+        if screen is not self._opening and screen not in self.screen_stack:
+            return
+        screen.show_early(message.first)
+        self._show_opening()
 
     def _show_opening(self) -> None:
         opening, self._opening = self._opening, None

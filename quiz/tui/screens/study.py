@@ -84,7 +84,11 @@ class StudyScreen(QuizScreen):
         self.topic = topic
         self._opened_by_app = opened_by_app
         self._prepared: SessionReady | None = None  # handed over before the screen was mounted
-        self.session = None
+        self._session = None
+        # A head start's first question (quiz.study.head_start.FirstQuestion), on screen before the
+        # session is: the app's worker builds it holding the library lock, and leaves it in `built`.
+        self._early = None
+        self.built: SessionReady | None = None
         self.shown = None
         self.outcome = None
         self.phase = ASKING
@@ -117,16 +121,69 @@ class StudyScreen(QuizScreen):
             widget.display = False
         self.typed.placeholder = self.app.t("study.type_answer")
         self.show_keys()
+        if self._early is not None:
+            self.show_early_question()
         if self._prepared is not None:
             self.on_session_ready(self._prepared)
+            return
+        if self._early is not None:
             return
         self.update_progress()  # "Opening your decks…" until the session is ready
         if not self._opened_by_app:
             self.start_session()
 
-    def open_session(self, app) -> SessionReady:
+    @property
+    def session(self):
+        """The session (quiz.study.engine.StudySession), or None before it is ready. With a head
+        start's question on screen, the session is waited for here, on first use (a key): the app's
+        worker holds the library lock until it is built. None for that use if its first question is
+        not the one on screen (the deck changed meanwhile): that one is shown instead, and the key
+        that asked is not applied to it."""
+        if self._session is None and self._early is not None:
+            with self.app._library_lock:
+                ready = self.built
+            if ready is not None and not self.adopt(ready):
+                return None
+        return self._session
+
+    @session.setter
+    def session(self, session) -> None:
+        self._session = session
+
+    def show_early(self, first) -> None:
+        """Show a head start's first question (quiz.study.head_start.FirstQuestion) until the session
+        comes: now, or once mounted."""
+        self._early = first
+        if self.is_mounted:
+            self.show_early_question()
+
+    def show_early_question(self) -> None:
+        first = self._early
+        self.show_title(first.title, first.deck)
+        if self.practice:
+            self.app.notify(self.app.t("study.practice"), markup=False)
+        self.show(first.shown)
+
+    def adopt(self, ready: SessionReady) -> bool:
+        """Take the session built for the head start's question on screen; whether its first question
+        is that one (else it is shown instead)."""
+        from quiz.study.head_start import same_question
+
+        self._early = None
+        if ready.error is not None or ready.session is None:
+            return False  # (the app says why and closes: QuizApp._session_prepared)
+        self._session = ready.session
+        self.call_after_refresh(self.first_painted)
+        if ready.first is None or self.shown is None or not same_question(ready.first, self.shown):
+            self.show(ready.first)
+            return False
+        self.shown = ready.first
+        return True
+
+    def open_session(self, app, planned_at: int | None = None) -> SessionReady:
         """Build this screen's session and its first question (in a worker, holding the library lock;
-        `app`: the screen may not be on it yet)."""
+        `app`: the screen may not be on it yet). `planned_at`: plan it, and draw its first question,
+        at that time (ms): a head start's."""
         from quiz.formats.problems import DeckError
         from quiz.store.database import StoreError
         from quiz.study.engine import UnknownDeck
@@ -134,8 +191,9 @@ class StudyScreen(QuizScreen):
         try:
             library = app.opened_library()
             name = library.resolve(self.deck)
-            session = library.session(name, lang=app.lang, limit=self.limit, cram=self.practice, topic=self.topic)
-            return SessionReady(session, session.next())
+            session = library.session(name, lang=app.lang, limit=self.limit, cram=self.practice, topic=self.topic,
+                                      planned_at=planned_at)
+            return SessionReady(session, session.next(now=planned_at))
         except (UnknownDeck, DeckError, StoreError, OSError, ValueError) as error:
             return SessionReady(None, None, error=str(error))
 
@@ -159,8 +217,13 @@ class StudyScreen(QuizScreen):
                 self.app.pop_screen()  # help or the palette, opened while the session was being built
             self.app.go_home()
             return
+        if self._session is not None:
+            return  # (adopted already, by a key on the head start's question)
+        if self._early is not None:
+            self.adopt(message)
+            return
         self.session = message.session
-        self.show_title()
+        self.show_title(message.session.deck.title, message.session.deck.name)
         if self.practice and message.first is not None:  # (the top line has room for one word at 80 columns)
             self.app.notify(self.app.t("study.practice"), markup=False)
         self.show(message.first)
@@ -175,14 +238,13 @@ class StudyScreen(QuizScreen):
     @work(thread=True, exclusive=True, group="study-warm-up", exit_on_error=False)
     def warm_up(self) -> None:
         with self.app._library_lock:  # answer() and grade() take it too: never two threads in the engine
-            if self.session is not None:
-                self.session.warm_up()
+            if self._session is not None:
+                self._session.warm_up()
 
-    def show_title(self) -> None:
-        title = self.session.deck.title
+    def show_title(self, title: str | dict, name: str) -> None:
         if isinstance(title, dict):
             title = title.get(self.app.lang) or title.get("en") or next(iter(title.values()), "")
-        self.title_text = clean(title or self.session.deck.name)
+        self.title_text = clean(title or name)
 
     # -- rendering -----------------------------------------------------------------------------
     def show(self, shown) -> None:
@@ -283,13 +345,15 @@ class StudyScreen(QuizScreen):
 
     def update_progress(self) -> None:
         t = self.app.t
-        if self.session is None:
+        session = self._session  # (not a head start's, which is not waited for here)
+        if session is None and self._early is None:
             self.set_line(self.top, t("app.loading"))
             return
-        answered = self.session.position  # before the question on screen
+        answered = session.position if session is not None else 0  # before the question on screen
         if self.phase == ANSWERED:
             answered -= 1
-        total = max(self.session.total, answered + (1 if self.shown else 0), 1)
+        total = max(session.total if session is not None else self._early.total,
+                    answered + (1 if self.shown else 0), 1)
         number = min(answered + 1, total)
         done = min(BAR, round(BAR * answered / total))
         parts = [(t("study.question", n=number, total=total), "$foreground 60%"), "  ",
@@ -355,7 +419,7 @@ class StudyScreen(QuizScreen):
         if self.session is not None:
             with self.app._library_lock:
                 redrawn = self.session.set_language(self.app.lang)
-            self.show_title()
+            self.show_title(self.session.deck.title, self.session.deck.name)
             if redrawn is not None and self.phase == ASKING:
                 self.show(redrawn)  # the unanswered question, now in the new language
         self.typed.placeholder = self.app.t("study.type_answer")
@@ -446,6 +510,8 @@ class StudyScreen(QuizScreen):
     def reveal(self) -> None:
         """Show a flashcard's answer and what each grade would schedule."""
         if self.shown is None or self.phase != ASKING or self.shown.question.kind != "flashcard":
+            return
+        if self.session is None:
             return
         self.phase = REVEALED
         with self.app._library_lock:  # the engine is never in two threads at once (the warm-up's)
@@ -636,3 +702,4 @@ def _source_line(source: dict, lang: str) -> str:
     date = f", {format_date(source['date'], lang)}" if source.get("date") else ""
     title = f", “{source['title']}”" if source.get("title") else ""
     return f"{source.get('outlet', '')}{title}{date}"
+

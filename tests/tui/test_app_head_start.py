@@ -1,0 +1,96 @@
+"""`quiz study DECK` with a head start: the first question, drawn by another process, is on screen
+before the app's own session; a key on it waits for that session and is committed to that question."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import replace
+
+from test_app_session import slow_sessions, until
+from tui_helpers import first_question, only_kinds, query, review_count, screen_text, settle
+
+from quiz.study import head_start
+
+
+class GivenHeadStart:
+    """A head start whose child has already answered (what HeadStart.result returns)."""
+
+    def __init__(self, first):
+        self.first = first
+
+    def result(self, timeout: float = 0):
+        return self.first
+
+
+def drawn_elsewhere(db_path, clock, deck: str = "facts", lang: str = "en"):
+    """The first question as the head start's child sends it (through JSON)."""
+    return head_start.parse(json.dumps(head_start.first_question(str(db_path), deck, lang, clock=clock)))
+
+
+async def test_the_early_question_shows_before_the_session_and_its_answer_waits_for_it(make_app, db_path, clock,
+                                                                                       monkeypatch):
+    only_kinds(db_path, "facts", "mcq")
+    early = drawn_elsewhere(db_path, clock)
+    clock.advance(3600)  # the app's session is planned at the time the question was drawn, not its own
+    release = slow_sessions(monkeypatch)
+    app = make_app("facts", head_start=GivenHeadStart(early))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: getattr(app.screen, "shown", None) is not None)
+        screen = app.screen
+        assert screen._session is None and screen.shown.question.prompt == early.shown.question.prompt
+        assert early.shown.question.prompt[:30] in screen_text(app)
+        assert f"Question 1 of {early.total}" in screen_text(app)
+        threading.Timer(0.3, release.set).start()  # the session comes while the key waits for it
+        await pilot.press(str(early.shown.question.answer[0] + 1))
+        assert screen._session is not None and screen.phase == "answered"
+        assert query(db_path, "SELECT item, correct FROM reviews JOIN items ON items.id = reviews.item") == \
+            [(early.shown.key, 1)]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.shown.item_id != early.shown.item_id and screen.session.position == 1
+
+
+async def test_the_early_question_is_kept_when_its_session_comes_first(make_app, db_path, clock):
+    only_kinds(db_path, "facts", "mcq")
+    early = drawn_elsewhere(db_path, clock)
+    app = make_app("facts", head_start=GivenHeadStart(early))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await first_question(pilot)
+        await settle(pilot, lambda: screen._session is not None)
+        assert head_start.same_question(screen.shown, early.shown)
+        assert screen.shown is screen.session._current  # the session's own question, not the copy sent
+        await pilot.press(str(early.shown.question.answer[0] + 1))
+        assert review_count(db_path) == 1
+
+
+async def test_an_early_question_the_session_does_not_ask_is_replaced_and_the_key_dropped(make_app, db_path, clock,
+                                                                                        monkeypatch):
+    only_kinds(db_path, "facts", "mcq")
+    early = drawn_elsewhere(db_path, clock)
+    stale = replace(early, shown=replace(early.shown, draw=early.shown.draw + 7,
+                                         question=replace(early.shown.question, prompt="A question since changed")))
+    release = slow_sessions(monkeypatch)
+    app = make_app("facts", head_start=GivenHeadStart(stale))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: getattr(app.screen, "shown", None) is not None)
+        assert "A question since changed" in screen_text(app)
+        threading.Timer(0.2, release.set).start()
+        await pilot.press("1")  # an answer to the stale question: not applied to the real one
+        await settle(pilot)
+        screen = app.screen
+        assert review_count(db_path) == 0 and screen.phase == "asking"
+        assert screen.shown.question.prompt == early.shown.question.prompt
+        assert "A question since changed" not in screen_text(app)
+
+
+async def test_an_early_question_in_another_language_is_not_shown(make_app, db_path, clock, monkeypatch):
+    early = drawn_elsewhere(db_path, clock, lang="id")
+    release = slow_sessions(monkeypatch)
+    app = make_app("facts", head_start=GivenHeadStart(early))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        assert getattr(app.screen, "shown", None) is None  # nothing until the app's own session
+        release.set()
+        screen = await first_question(pilot)
+        assert screen.shown.question.lang == "en"
