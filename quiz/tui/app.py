@@ -27,6 +27,7 @@ from quiz.tui.commands import LiteralCommands
 
 GC_YOUNG = 10_000  # objects allocated (and not freed) before a young collection
 OPENING_NOTE_AFTER = 0.5  # seconds: a session ready sooner shows no "Opening your decks…" first
+EARLY_PAINT_WAIT = 1.0  # seconds the session's worker waits for a head start's question to be drawn
 
 
 class LibraryReady(Message):
@@ -46,6 +47,7 @@ class EarlyQuestion(Message):
         super().__init__()
         self.screen = screen
         self.first = first
+        self.painted = threading.Event()  # set once the question is on screen (or will not be)
 
 
 class QuizApp(App[None]):
@@ -164,7 +166,11 @@ class QuizApp(App[None]):
             head_start, self.head_start = self.head_start, None  # (for the first session only)
             early = head_start.result() if head_start is not None else None
             if early is not None and early.lang == self.lang:
-                self.post_message(EarlyQuestion(screen, early))
+                message = EarlyQuestion(screen, early)
+                self.post_message(message)
+                # The session is built once the question is drawn: sharing the interpreter with that
+                # drawing would only make it later.
+                message.painted.wait(EARLY_PAINT_WAIT)
             else:
                 early = None
             self.ensure_library()  # (after the head start's process has exited: it may write)
@@ -184,8 +190,9 @@ class QuizApp(App[None]):
     def on_early_question(self, message: EarlyQuestion) -> None:
         screen = message.screen
         if screen is not self._opening and screen not in self.screen_stack:
+            message.painted.set()
             return
-        screen.show_early(message.first)
+        screen.show_early(message.first, painted=message.painted)
         self._show_opening()
 
     def _show_opening(self) -> None:

@@ -88,6 +88,7 @@ class StudyScreen(QuizScreen):
         # A head start's first question (quiz.study.head_start.FirstQuestion), on screen before the
         # session is: the app's worker builds it holding the library lock, and leaves it in `built`.
         self._early = None
+        self._early_painted = None
         self.built: SessionReady | None = None
         self.shown = None
         self.outcome = None
@@ -140,6 +141,8 @@ class StudyScreen(QuizScreen):
         not the one on screen (the deck changed meanwhile): that one is shown instead, and the key
         that asked is not applied to it."""
         if self._session is None and self._early is not None:
+            if self._early_painted is not None:
+                self._early_painted.set()  # (the worker waits for it before building the session)
             with self.app._library_lock:
                 ready = self.built
             if ready is not None and not self.adopt(ready):
@@ -150,10 +153,11 @@ class StudyScreen(QuizScreen):
     def session(self, session) -> None:
         self._session = session
 
-    def show_early(self, first) -> None:
+    def show_early(self, first, painted=None) -> None:
         """Show a head start's first question (quiz.study.head_start.FirstQuestion) until the session
-        comes: now, or once mounted."""
+        comes: now, or once mounted; `painted` (a threading.Event) is set once it is on screen."""
         self._early = first
+        self._early_painted = painted
         if self.is_mounted:
             self.show_early_question()
 
@@ -163,6 +167,8 @@ class StudyScreen(QuizScreen):
         if self.practice:
             self.app.notify(self.app.t("study.practice"), markup=False)
         self.show(first.shown)
+        if self._early_painted is not None:
+            self.call_after_refresh(self._early_painted.set)
 
     def adopt(self, ready: SessionReady) -> bool:
         """Take the session built for the head start's question on screen; whether its first question
