@@ -74,6 +74,20 @@ def test_a_name_the_deck_knows_is_never_a_typo():
     assert not check(question, "Zambia", other_names={"zambia"}).correct
 
 
+@pytest.mark.parametrize(("answer", "text", "typo"), [("Asia", "Asai", True), ("Laos", "Loas", True),
+                                                      ("USA", "UAS", True), ("Iran", "Iarn", True),
+                                                      ("Iran", "Irna", True), ("Iran", "Iraq", False),
+                                                      ("Laos", "Lao", False), ("1991", "1919", False),
+                                                      ("Asia", "Aisa", True), ("Asia", "Aias", False)])
+def test_a_short_word_may_only_have_two_neighbouring_letters_swapped(answer, text, typo):
+    result = check(typed(answer, (answer,)), text)
+    assert result.correct is typo and result.typo is typo
+
+
+def test_a_short_word_swapped_into_a_name_the_deck_knows_is_wrong():
+    assert not check(typed("Mali", ("Mali",)), "Mail", other_names={"mail"}).correct
+
+
 def test_allowed_edits_grow_with_length():
     assert [allowed_edits(word) for word in ("laos", "russia", "kazakhstan", "1999")] == [0, 1, 2, 0]
 

@@ -82,6 +82,17 @@ def allowed_edits(folded_answer: str) -> int:
     return 0 if length <= 4 else 1 if length <= 8 else 2
 
 
+def swapped_neighbours(folded: str, target: str) -> bool:
+    """A short word (3-4 letters, no digits) typed with two neighbouring letters swapped: "asai" for
+    "asia". The only typo a word that short is allowed: one letter changed is as often another word
+    ("iraq" for "iran"), and a year's digits swapped are another year."""
+    if not 3 <= len(target) <= 4 or len(folded) != len(target) or any(ch.isdigit() for ch in target):
+        return False
+    diff = [i for i in range(len(target)) if folded[i] != target[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and folded[diff[0]] == target[diff[1]] \
+        and folded[diff[1]] == target[diff[0]]
+
+
 def _nearest(folded: str, forms: list[str]) -> str | None:
     """The accepted form within typo distance of `folded`, nearest first; None if there is none."""
     from rapidfuzz.distance import OSA
@@ -91,6 +102,8 @@ def _nearest(folded: str, forms: list[str]) -> str | None:
         target = fold(form)
         limit = allowed_edits(target)
         if not limit:
+            if best is None and swapped_neighbours(folded, target):
+                best, best_distance = form, 1
             continue
         distance = OSA.distance(folded, target, score_cutoff=limit)
         if distance <= limit and (best_distance is None or distance < best_distance):
