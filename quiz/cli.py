@@ -275,7 +275,7 @@ def _utf8_streams() -> None:
 @main.command()
 @click.argument("deck", required=False)
 @click.option("--days", type=click.IntRange(min=1, max=36500), default=365, show_default=True,
-              help="Days of history in by_day (the calendar).")
+              help="Days of history: the calendar (by_day in --json) and the text's answer days.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def stats(ctx: click.Context, deck: str | None, days: int, as_json: bool) -> None:
@@ -299,6 +299,12 @@ def stats(ctx: click.Context, deck: str | None, days: int, as_json: bool) -> Non
         for row in scores["decks"]:
             click.echo(f"  {row['deck']}: {_answers(row['reviews'])}, {row['correct']} right "
                        f"({_percent(row['accuracy'])}), {row['due']} due now, {row['due_today']} due today")
+        active = [day for day in scores["by_day"] if day["reviews"]]
+        click.echo(f"last {days} day{'s' if days != 1 else ''}: {_answers(sum(d['reviews'] for d in active))} on "
+                   f"{len(active)} day{'s' if len(active) != 1 else ''}")
+        week = [day["due"] for day in scores["forecast"][:7]]
+        click.echo(f"due in the next {len(week)} days: {sum(week)} (by day, from today: "
+                   f"{', '.join(map(str, week))})")
         counts = scores["counts"]
         click.echo("items: " + ", ".join(f"{name} {counts[name]}" for name in counts))
         month = scores["true_retention"]["month"]

@@ -155,3 +155,8 @@ def test_stats_text_counts_one_answer_in_the_singular(runner, tmp_path):
     invoke(runner, "--db", db, "study", MINI, "--plain", "--limit", "1", input="1\n")
     text = invoke(runner, "--db", db, "stats").output
     assert text.startswith("1 answer, ") and "mini: 1 answer, " in text
+    assert "last 365 days: 1 answer on 1 day\n" in text
+    assert "last 1 day: 1 answer on 1 day\n" in invoke(runner, "--db", db, "stats", "--days", "1").output
+    forecast = json.loads(invoke(runner, "--db", db, "stats", "--json").output)["forecast"][:7]
+    assert (f"due in the next 7 days: {sum(d['due'] for d in forecast)} (by day, from today: "
+            f"{', '.join(str(d['due']) for d in forecast)})") in text
