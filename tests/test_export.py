@@ -404,3 +404,19 @@ def test_quiz_export_apkg_suspends_the_cards_the_learner_suspended(runner, tmp_p
     assert runner.invoke(main, ["--db", db, "export", "chemistry", "-o", str(out)]).exit_code == 0
     again = read_deck_file(out, media_dir=tmp_path / "media")
     assert {card.id for card in again.cards if card.suspended} == {card_id}
+
+
+def test_quiz_s_own_apkg_imported_back_changes_nothing(runner, tmp_path):
+    db = str(tmp_path / "q.db")
+    assert runner.invoke(main, ["--db", db, "import", str(FIXTURES / "anki" / "chemistry-modern.apkg")]).exit_code == 0
+    out = tmp_path / "out.apkg"
+    assert runner.invoke(main, ["--db", db, "export", "chemistry", "-o", str(out)]).exit_code == 0
+    # In Anki the note types say they are quiz's; read back, they are the ones the cards came with.
+    assert {name for _, name, _, _ in _note_rows(out)[0]} == {"Basic (and reversed card) (quiz)", "Cloze (quiz)"}
+    assert {card.note_type for card in read_deck_file(out, media_dir=tmp_path / "media").cards} == \
+        {"Basic (and reversed card)", "Cloze"}
+    result = runner.invoke(main, ["--db", db, "import", str(out), "--deck", "chemistry", "--json"])
+    assert result.exit_code == 0, result.output
+    (report,) = json.loads(result.output)
+    assert (report["added"], report["updated"], report["unchanged"]) == (0, 0, 71)
+    assert report["questions_updated"] == 0

@@ -421,6 +421,11 @@ STOCK = {
 }
 
 
+# What quiz's .apkg export adds to a note type's name: in Anki, its templates are quiz's, not the
+# stock ones; read back into quiz, the card's note type is the one it was exported from.
+QUIZ_NOTE_TYPE = " (quiz)"
+
+
 def stock_kind(name: str | None) -> str | None:
     """Which stock note type a name stands for ("Basic (and reversed card)+" too), or None."""
     key = re.sub(r"[^a-z]", "", (name or "").lower())

@@ -46,6 +46,7 @@ from typing import IO
 from urllib.parse import unquote
 
 from quiz.formats.anki_notes import (
+    QUIZ_NOTE_TYPE,
     ContentIds,
     NoteType,
     Template,
@@ -794,7 +795,7 @@ def _build_cards(collection: _Collection, media: _MediaIndex, file: str, member:
             id_prefix = guid_id_prefix(guid) if guid else None
             plan = plans[mid]
             card_fields = per_card_fields[mid]
-            type_name = note_type.name
+            type_name = note_type.name.removesuffix(QUIZ_NOTE_TYPE)
             width = len(values)
         elif note is None or note_type is None:
             continue

@@ -40,6 +40,7 @@ import zipfile
 from collections import defaultdict
 from pathlib import Path
 
+from quiz.formats.anki_notes import QUIZ_NOTE_TYPE
 from quiz.model import Card, Deck
 from quiz.paths import usual_file_mode
 
@@ -82,7 +83,7 @@ class _Models:
         if name not in self._made:
             g = self.genanki
             self._made[name] = g.Model(
-                stable_id(self.deck_id, "model", name), f"{name} (quiz)", fields=[{"name": f} for f in fields],
+                stable_id(self.deck_id, "model", name), f"{name}{QUIZ_NOTE_TYPE}", fields=[{"name": f} for f in fields],
                 templates=[{"name": n, "qfmt": q, "afmt": a} for n, q, a in templates], css=_CSS,
                 model_type=g.Model.CLOZE if cloze else g.Model.FRONT_BACK)
         return self._made[name]
