@@ -225,3 +225,17 @@ def test_heatmap_puts_each_day_under_its_weekday_and_shades_by_count():
     assert grid[5][0] == "·" and grid[0][0] == " "  # an empty day; a day before the first
     styles = {span.style for span in text.spans}
     assert LEVELS[-1] in styles and "dim" in styles  # the busiest day has the darkest shade
+
+
+async def test_the_forecast_s_days_are_bars_of_one_width(make_app, db_path):
+    write_history(db_path)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_stats(app, pilot)
+        await show_tab(pilot, screen, "forecast")
+        chart = screen.query_one("#forecast-chart")
+        days = len(chart.data)
+        assert days == 30 and chart.size.width % days != 0  # (116 columns: Sparkline alone draws 3s and 4s)
+        line = "".join(segment.text for segment in chart.render_line(chart.size.height - 1))
+        drawn = line.rstrip()
+        assert len(drawn) == chart.size.width // days * days

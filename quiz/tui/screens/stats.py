@@ -71,7 +71,7 @@ class StatsScreen(QuizScreen):
         self.today_drawn = threading.Event()  # set once Today's figures are on screen
 
     def compose(self) -> ComposeResult:
-        from quiz.tui.widgets.charts import Heatmap
+        from quiz.tui.widgets.charts import DaySparkline, Heatmap
 
         yield Header()
         yield Static(id="stats-title", classes="screen-title")
@@ -85,14 +85,14 @@ class StatsScreen(QuizScreen):
                 yield Heatmap(id="calendar")
             with TabPane("", id="tab-accuracy"), VerticalScroll():
                 yield Static(id="chart-label", classes="hint")
-                yield Sparkline([], id="per-day")
+                yield DaySparkline([], id="per-day")
                 yield Static(id="weeks-label", classes="hint")
                 yield Static(id="weeks")
                 yield Static(id="grades-label", classes="hint")
                 yield Static(id="grades")
             with TabPane("", id="tab-forecast"), VerticalScroll():
                 yield Static(id="forecast-label", classes="hint")
-                yield Sparkline([], id="forecast-chart")
+                yield DaySparkline([], id="forecast-chart")
                 yield Static(id="forecast")
             with TabPane("", id="tab-retention"), VerticalScroll():
                 yield DataTable(id="stats-counts", cursor_type="none")

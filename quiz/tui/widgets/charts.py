@@ -10,6 +10,7 @@ from datetime import date
 
 from rich.text import Text
 from textual.widget import Widget
+from textual.widgets import Sparkline
 
 from quiz.i18n import MONTHS
 
@@ -92,6 +93,19 @@ class Heatmap(Widget):
 
     def render(self) -> Text:
         return heatmap_text(self.days, self.lang)
+
+
+class DaySparkline(Sparkline):
+    """A sparkline of one bar per day, each as wide as the others: drawn across the largest multiple
+    of the number of days that fits (Sparkline stretches to any width, so 30 days across 116 columns
+    came out as bars of 3 and 4)."""
+
+    def render(self):
+        renderable = super().render()
+        days, width = len(self.data or ()), self.size.width
+        if 0 < days <= width:
+            renderable.width = width // days * days
+        return renderable
 
 
 def bars_text(rows: list[tuple[str, float, str]], width: int = 30, style: str = "green") -> Text:
