@@ -6,12 +6,17 @@ Runs the app as bench/tui_probe.py's `startup-quiz` does (headless, exits at the
 screen) with the engine's start-up steps wrapped: when each began (ms since this script started),
 in which thread, and how long it took; then the process's CPU time at the first frame (equal to the
 wall time: start-up is CPU-bound, so only less work makes it faster).
+
+The head start (quiz.study.head_start: the first question drawn in a forked process while Textual
+loads) is turned off here (QUIZ_HEAD_START=0): this times every step in the one process, as a
+machine with one core runs them. bench_tui.py measures start-up with it.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
+import os
 import resource
 import sys
 import tempfile
@@ -57,6 +62,7 @@ def timed(module: str, owner: str | None, name: str) -> None:
 
 
 def main() -> None:
+    os.environ["QUIZ_HEAD_START"] = "0"
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import tui_probe
 
