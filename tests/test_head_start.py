@@ -35,6 +35,35 @@ def test_the_first_question_sent_is_the_one_the_app_s_session_asks(tmp_path):
     assert first.shown.question.prompt == shown.question.prompt and first.shown.question.lang == "id"
 
 
+def forget(session, shown) -> None:
+    """Answer `shown` wrong: its item goes into learning, its next step a minute away."""
+    question = shown.question
+    if question.kind == "flashcard":
+        session.grade(shown, 1, 1000)
+    elif question.kind in ("type_in", "cloze"):
+        session.answer(shown, "certainly not this", 1000)
+    else:
+        session.answer(shown, [next(i for i in range(len(question.choices)) if i not in question.answer)], 1000)
+
+
+def test_a_session_planned_at_the_head_start_s_time_asks_what_it_drew_then(tmp_path):
+    db = tmp_path / "quiz.db"
+    now = [1_750_000_000_000]
+    with Library.open(db, clock=lambda: now[0]) as library:
+        session = library.session("russia-allies")
+        forgotten = session.next()
+        forget(session, forgotten)
+    now[0] += 10_000  # the head start draws while that step is not due: a new question comes first
+    first = head_start.parse(json.dumps(head_start.first_question(str(db), "russia-allies", clock=lambda: now[0])))
+    assert first.shown.key != forgotten.key
+    now[0] += 3_600_000  # the app plans later, when the step is due
+    with Library.open(db, clock=lambda: now[0]) as library:
+        planned = library.session("russia-allies", planned_at=first.planned_at)
+        assert head_start.same_question(planned.next(now=first.planned_at), first.shown)
+        # Planned at its own time, the same library asks the forgotten question first: the time matters.
+        assert library.session("russia-allies").next().key == forgotten.key
+
+
 def test_a_different_draw_is_not_the_same_question(tmp_path):
     db = tmp_path / "quiz.db"
     first = head_start.parse(json.dumps(head_start.first_question(str(db), "russia-allies")))
@@ -73,6 +102,25 @@ def test_a_child_still_working_when_the_app_quits_is_stopped(tmp_path, monkeypat
     assert time.monotonic() - began < 5
     with pytest.raises(ChildProcessError):
         os.waitpid(started.pid, os.WNOHANG)
+
+
+@needs_fork
+def test_cancel_while_the_app_waits_for_the_child_ends_the_wait_at_once(tmp_path, monkeypatch):
+    import threading
+
+    monkeypatch.setattr(head_start, "first_question", lambda *a, **k: time.sleep(30))
+    started = head_start.begin(str(tmp_path / "quiz.db"), "russia-allies")
+    got = []
+    waiting = threading.Thread(target=lambda: got.append(started.result()))
+    waiting.start()
+    time.sleep(0.2)
+    began = time.monotonic()
+    started.cancel()  # the app quitting, from another thread than the one waiting
+    waiting.join(5)
+    assert not waiting.is_alive() and got == [None] and time.monotonic() - began < 5
+    with pytest.raises(ChildProcessError):
+        os.waitpid(started.pid, os.WNOHANG)
+    started.cancel()  # twice: nothing to do
 
 
 @needs_fork

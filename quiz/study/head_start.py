@@ -18,10 +18,12 @@ does. Where there is no fork or one core, there is no head start.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
 import signal
+import threading
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -126,19 +128,26 @@ def first_question(db_path: str | None, deck: str, lang: str | None = None, limi
 
 
 class HeadStart:
-    """The parent's side: the child's answer, once."""
+    """The parent's side: the child's answer, once. `cancel()` may come from another thread while
+    `result()` waits (the app quitting): the child is killed and `result()` returns None at once."""
 
     def __init__(self, pid: int, fd: int):
         self.pid = pid
+        self.cancelled = False
         self._fd: int | None = fd
         self._result: FirstQuestion | None = None
+        # The pid is signalled only while the child is unreaped: a zombie keeps its pid from reuse.
+        self._lock = threading.Lock()
+        self._reaped = False
 
     def result(self, timeout: float = WAIT_SECONDS) -> FirstQuestion | None:
         """Wait for the child to finish (it must have exited before the caller opens the database);
-        its first question, or None if it had none or failed."""
-        if self._fd is None:
+        its first question, or None if it had none, failed, took longer than `timeout` s or was
+        cancelled."""
+        with self._lock:
+            fd, self._fd = self._fd, None
+        if fd is None:
             return self._result
-        fd, self._fd = self._fd, None
         data = bytearray()
         deadline = time.monotonic() + timeout
         try:
@@ -147,44 +156,55 @@ class HeadStart:
                 if not ready:
                     break
                 chunk = os.read(fd, 1 << 16)
-                if not chunk:  # the child is done writing
+                if not chunk:  # the child is done writing (or was killed)
                     break
                 data += chunk
             else:
                 data.clear()
         finally:
             os.close(fd)
-        if not self._reap(timeout=max(0.0, deadline - time.monotonic())):
+        exited = self._reap(deadline)
+        if not exited or self.cancelled:
             return None
         self._result = parse(bytes(data))
         return self._result
 
-    def _reap(self, timeout: float) -> bool:
-        """Wait for the child's exit; kill it if it is still running after `timeout` s (it may be
-        writing to the database: a killed transaction is rolled back). Whether it exited with 0."""
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                pid, status = os.waitpid(self.pid, os.WNOHANG)
-            except ChildProcessError:
-                return False
-            if pid:
-                return os.waitstatus_to_exitcode(status) == 0
-            if time.monotonic() >= deadline:
-                try:
-                    os.kill(self.pid, signal.SIGKILL)
-                    os.waitpid(self.pid, 0)
-                except (ProcessLookupError, ChildProcessError):
-                    pass
-                return False
-            time.sleep(0.001)
-
     def cancel(self) -> None:
-        """No longer wanted (the app is quitting): stop the child and wait for it."""
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
-            self._reap(timeout=0)
+        """No longer wanted (the app is quitting): stop the child, and wait for it unless result() is."""
+        self.cancelled = True
+        self._kill()
+        with self._lock:
+            fd, self._fd = self._fd, None
+        if fd is not None:  # nobody is waiting in result(): reap here
+            os.close(fd)
+            self._reap(time.monotonic())
+
+    def _kill(self) -> None:
+        with self._lock:
+            if not self._reaped:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.pid, signal.SIGKILL)
+
+    def _reap(self, deadline: float) -> bool:
+        """Wait for the child's exit; kill it if it is still running at `deadline` (it may be writing
+        to the database: a killed transaction is rolled back). Whether it exited with status 0."""
+        while True:
+            with self._lock:
+                try:
+                    pid, status = os.waitpid(self.pid, os.WNOHANG)
+                except ChildProcessError:
+                    self._reaped = True
+                    return False
+                if pid:
+                    self._reaped = True
+                    return os.waitstatus_to_exitcode(status) == 0
+                if time.monotonic() >= deadline:
+                    with contextlib.suppress(ProcessLookupError, ChildProcessError):
+                        os.kill(self.pid, signal.SIGKILL)
+                        os.waitpid(self.pid, 0)
+                    self._reaped = True
+                    return False
+            time.sleep(0.001)
 
 
 def parse(data: bytes | str) -> FirstQuestion | None:

@@ -76,6 +76,7 @@ class QuizApp(App[None]):
         self.lang = lang or self.settings.language
         self.start = (deck, limit, practice, topic)
         self.head_start = head_start
+        self._head_start_used = False
         self.clock = clock
         self.library = None
         self.library_error: str | None = None
@@ -163,8 +164,11 @@ class QuizApp(App[None]):
         head start, its question is shown first, and the session built here is planned at the time
         that question was drawn, to ask the same one: a key on it waits for this lock (StudyScreen)."""
         with self._library_lock:
-            head_start, self.head_start = self.head_start, None  # (for the first session only)
+            head_start = self.head_start if not self._head_start_used else None  # (the first session's)
+            self._head_start_used = True
             early = head_start.result() if head_start is not None else None
+            if head_start is not None and head_start.cancelled:
+                return  # the app is quitting (on_unmount): nobody wants this session
             if early is not None and early.lang == self.lang:
                 message = EarlyQuestion(screen, early)
                 self.post_message(message)
@@ -189,7 +193,7 @@ class QuizApp(App[None]):
 
     def on_early_question(self, message: EarlyQuestion) -> None:
         screen = message.screen
-        if screen is not self._opening and screen not in self.screen_stack:
+        if (screen is not self._opening and screen not in self.screen_stack) or screen.has_session():
             message.painted.set()
             return
         screen.show_early(message.first, painted=message.painted)
@@ -350,6 +354,8 @@ class QuizApp(App[None]):
         yield SystemCommand(t("cmd.quit"), t("cmd.help.quit"), self.action_quit)
 
     def on_unmount(self) -> None:
+        if self.head_start is not None:
+            self.head_start.cancel()  # (a worker waiting for it would keep the app from ending)
         if self.library is not None:
             self.library.close()
         if self._gc_threshold is not None:

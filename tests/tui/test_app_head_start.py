@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import replace
 
 from test_app_session import slow_sessions, until
+from test_head_start import forget
 from tui_helpers import first_question, only_kinds, query, review_count, screen_text, settle
 
 from quiz.study import head_start
+from quiz.study.engine import Library
 
 
 class GivenHeadStart:
@@ -18,9 +21,13 @@ class GivenHeadStart:
 
     def __init__(self, first):
         self.first = first
+        self.cancelled = False
 
     def result(self, timeout: float = 0):
         return self.first
+
+    def cancel(self) -> None:
+        self.cancelled = True
 
 
 def drawn_elsewhere(db_path, clock, deck: str = "facts", lang: str = "en"):
@@ -31,8 +38,14 @@ def drawn_elsewhere(db_path, clock, deck: str = "facts", lang: str = "en"):
 async def test_the_early_question_shows_before_the_session_and_its_answer_waits_for_it(make_app, db_path, clock,
                                                                                        monkeypatch):
     only_kinds(db_path, "facts", "mcq")
+    with Library.open(db_path, clock=clock, sync_bundled=False) as library:
+        session = library.session("facts")
+        forgotten = session.next()
+        forget(session, forgotten)  # its next step is a minute away
+    clock.advance(10)
     early = drawn_elsewhere(db_path, clock)
-    clock.advance(3600)  # the app's session is planned at the time the question was drawn, not its own
+    assert early.shown.key != forgotten.key
+    clock.advance(3600)  # planned at its own time, the app would ask the forgotten one first
     release = slow_sessions(monkeypatch)
     app = make_app("facts", head_start=GivenHeadStart(early))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -44,8 +57,7 @@ async def test_the_early_question_shows_before_the_session_and_its_answer_waits_
         threading.Timer(0.3, release.set).start()  # the session comes while the key waits for it
         await pilot.press(str(early.shown.question.answer[0] + 1))
         assert screen._session is not None and screen.phase == "answered"
-        assert query(db_path, "SELECT item, correct FROM reviews JOIN items ON items.id = reviews.item") == \
-            [(early.shown.key, 1)]
+        assert query(db_path, "SELECT item, correct FROM reviews ORDER BY at")[1:] == [(early.shown.key, 1)]
         await pilot.press("enter")
         await settle(pilot)
         assert screen.shown.item_id != early.shown.item_id and screen.session.position == 1
@@ -94,3 +106,43 @@ async def test_an_early_question_in_another_language_is_not_shown(make_app, db_p
         release.set()
         screen = await first_question(pilot)
         assert screen.shown.question.lang == "en"
+
+
+async def test_quitting_while_the_head_start_is_still_working_does_not_wait_for_it(make_app, db_path):
+    class Slow(GivenHeadStart):
+        def __init__(self):
+            super().__init__(None)
+            self.stopped = threading.Event()
+
+        def result(self, timeout: float = 0):
+            self.stopped.wait(30)  # a child still busy (a migration, a database another process holds)
+            return None
+
+        def cancel(self) -> None:
+            super().cancel()
+            self.stopped.set()
+
+    slow = Slow()
+    app = make_app("facts", head_start=slow)
+    began = time.monotonic()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.2)
+        await pilot.press("ctrl+q")
+    assert slow.cancelled and time.monotonic() - began < 10
+    assert app.library is None  # the session nobody wanted was not built
+
+
+async def test_a_language_switch_while_the_early_question_shows_gives_the_session_s_title(make_app, db_path, clock,
+                                                                                          monkeypatch):
+    early = drawn_elsewhere(db_path, clock)
+    release = slow_sessions(monkeypatch)
+    app = make_app("facts", head_start=GivenHeadStart(early))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: getattr(app.screen, "shown", None) is not None)
+        assert "CSTO facts" in screen_text(app)
+        threading.Timer(0.2, release.set).start()
+        await pilot.press("ctrl+l")  # the session comes in Indonesian: another question than the early one
+        await settle(pilot)
+        screen = app.screen
+        assert screen.shown.question.lang == "id" and screen._session is not None
+        assert "Fakta CSTO" in screen_text(app) and "CSTO facts" not in screen_text(app)

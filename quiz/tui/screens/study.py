@@ -153,6 +153,10 @@ class StudyScreen(QuizScreen):
     def session(self, session) -> None:
         self._session = session
 
+    def has_session(self) -> bool:
+        """Whether the session has been handed over (a head start's question would come too late)."""
+        return self._session is not None or self._prepared is not None
+
     def show_early(self, first, painted=None) -> None:
         """Show a head start's first question (quiz.study.head_start.FirstQuestion) until the session
         comes: now, or once mounted; `painted` (a threading.Event) is set once it is on screen."""
@@ -178,9 +182,12 @@ class StudyScreen(QuizScreen):
         self._early = None
         if ready.error is not None or ready.session is None:
             return False  # (the app says why and closes: QuizApp._session_prepared)
-        self._session = ready.session
+        self._session = session = ready.session
+        self.show_title(session.deck.title, session.deck.name)  # (in the language it was built in)
         self.call_after_refresh(self.first_painted)
         if ready.first is None or self.shown is None or not same_question(ready.first, self.shown):
+            if ready.first is None:
+                self.shown = None  # (nothing to study after all: not a session ended with a question up)
             self.show(ready.first)
             return False
         self.shown = ready.first
@@ -422,10 +429,11 @@ class StudyScreen(QuizScreen):
 
     def refresh_language(self) -> None:
         """The interface language changed: redraw what the screen says, and an unanswered question."""
-        if self.session is not None:
+        self.session  # noqa: B018 - a head start's session is waited for (and may replace the question)
+        if (session := self._session) is not None:
             with self.app._library_lock:
-                redrawn = self.session.set_language(self.app.lang)
-            self.show_title(self.session.deck.title, self.session.deck.name)
+                redrawn = session.set_language(self.app.lang)
+            self.show_title(session.deck.title, session.deck.name)
             if redrawn is not None and self.phase == ASKING:
                 self.show(redrawn)  # the unanswered question, now in the new language
         self.typed.placeholder = self.app.t("study.type_answer")
