@@ -30,6 +30,18 @@ class GivenHeadStart:
         self.cancelled = True
 
 
+async def early_question(pilot) -> None:
+    """Wait until the head start's question is on screen (the app's own session is held back)."""
+    await until(pilot, lambda: getattr(pilot.app.screen, "shown", None) is not None)
+
+
+async def press_as_the_session_comes(pilot, release, key: str) -> None:
+    """Press `key` on the early question; the held session is let go a moment later, while the key waits."""
+    threading.Timer(0.2, release.set).start()
+    await pilot.press(key)
+    await settle(pilot)
+
+
 def drawn_elsewhere(db_path, clock, deck: str = "facts", lang: str = "en"):
     """The first question as the head start's child sends it (through JSON)."""
     return head_start.parse(json.dumps(head_start.first_question(str(db_path), deck, lang, clock=clock)))
@@ -49,13 +61,12 @@ async def test_the_early_question_shows_before_the_session_and_its_answer_waits_
     release = slow_sessions(monkeypatch)
     app = make_app("facts", head_start=GivenHeadStart(early))
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: getattr(app.screen, "shown", None) is not None)
+        await early_question(pilot)
         screen = app.screen
         assert screen._session is None and screen.shown.question.prompt == early.shown.question.prompt
         assert early.shown.question.prompt[:30] in screen_text(app)
         assert f"Question 1 of {early.total}" in screen_text(app)
-        threading.Timer(0.3, release.set).start()  # the session comes while the key waits for it
-        await pilot.press(str(early.shown.question.answer[0] + 1))
+        await press_as_the_session_comes(pilot, release, str(early.shown.question.answer[0] + 1))
         assert screen._session is not None and screen.phase == "answered"
         assert query(db_path, "SELECT item, correct FROM reviews ORDER BY at")[1:] == [(early.shown.key, 1)]
         await pilot.press("enter")
@@ -85,11 +96,9 @@ async def test_an_early_question_the_session_does_not_ask_is_replaced_and_the_ke
     release = slow_sessions(monkeypatch)
     app = make_app("facts", head_start=GivenHeadStart(stale))
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: getattr(app.screen, "shown", None) is not None)
+        await early_question(pilot)
         assert "A question since changed" in screen_text(app)
-        threading.Timer(0.2, release.set).start()
-        await pilot.press("1")  # an answer to the stale question: not applied to the real one
-        await settle(pilot)
+        await press_as_the_session_comes(pilot, release, "1")  # an answer to the stale question: not applied
         screen = app.screen
         assert review_count(db_path) == 0 and screen.phase == "asking"
         assert screen.shown.question.prompt == early.shown.question.prompt
@@ -138,11 +147,9 @@ async def test_a_language_switch_while_the_early_question_shows_gives_the_sessio
     release = slow_sessions(monkeypatch)
     app = make_app("facts", head_start=GivenHeadStart(early))
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: getattr(app.screen, "shown", None) is not None)
+        await early_question(pilot)
         assert "CSTO facts" in screen_text(app)
-        threading.Timer(0.2, release.set).start()
-        await pilot.press("ctrl+l")  # the session comes in Indonesian: another question than the early one
-        await settle(pilot)
+        await press_as_the_session_comes(pilot, release, "ctrl+l")  # in Indonesian: not the early question
         screen = app.screen
         assert screen.shown.question.lang == "id" and screen._session is not None
         assert "Fakta CSTO" in screen_text(app) and "CSTO facts" not in screen_text(app)
