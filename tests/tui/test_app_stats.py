@@ -227,15 +227,19 @@ def test_heatmap_puts_each_day_under_its_weekday_and_shades_by_count():
     assert LEVELS[-1] in styles and "dim" in styles  # the busiest day has the darkest shade
 
 
-async def test_the_forecast_s_days_are_bars_of_one_width(make_app, db_path):
+async def test_the_per_day_charts_draw_every_day_as_a_bar_of_one_width(make_app, db_path):
     write_history(db_path)
     app = make_app()
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_stats(app, pilot)
-        await show_tab(pilot, screen, "forecast")
-        chart = screen.query_one("#forecast-chart")
-        days = len(chart.data)
-        assert days == 30 and chart.size.width % days != 0  # (116 columns: Sparkline alone draws 3s and 4s)
-        line = "".join(segment.text for segment in chart.render_line(chart.size.height - 1))
-        drawn = line.rstrip()
-        assert len(drawn) == chart.size.width // days * days
+        for tab, chart_id in (("accuracy", "#per-day"), ("forecast", "#forecast-chart")):
+            await show_tab(pilot, screen, tab)
+            chart = screen.query_one(chart_id)
+            days, width = len(chart.data), chart.size.width
+            per = width // days
+            assert days >= 28 and per >= 3 and width % days  # (Sparkline alone draws bars of 2, 3 and 4 here)
+            line = "".join(segment.text for segment in chart.render_line(chart.size.height - 1))
+            assert len(line.rstrip()) == per * days
+            assert all(len(set(line[day * per:(day + 1) * per])) == 1 for day in range(days)), (tab, line)
+            if tab == "accuracy":
+                assert len(set(line.strip())) > 1  # days with answers and days without: bars to tell apart

@@ -96,15 +96,18 @@ class Heatmap(Widget):
 
 
 class DaySparkline(Sparkline):
-    """A sparkline of one bar per day, each as wide as the others: drawn across the largest multiple
-    of the number of days that fits (Sparkline stretches to any width, so 30 days across 116 columns
-    came out as bars of 3 and 4)."""
+    """A sparkline of one bar per day, each as wide as the others. Sparkline spreads the days over
+    the width in fractional steps (30 days across 116 columns, or even 90, came out as bars of 2, 3
+    and 4): here each day's value is repeated as many times as its bar is wide, across the largest
+    multiple of the number of days that fits, so that every column is one value."""
 
     def render(self):
         renderable = super().render()
-        days, width = len(self.data or ()), self.size.width
-        if 0 < days <= width:
-            renderable.width = width // days * days
+        data, width = list(self.data or ()), self.size.width
+        if 0 < len(data) <= width:
+            per = width // len(data)
+            renderable.data = [value for value in data for _ in range(per)]
+            renderable.width = per * len(data)
         return renderable
 
 
