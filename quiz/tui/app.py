@@ -16,10 +16,11 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
+from textual.screen import Screen
 
 from quiz.i18n import ui
 from quiz.settings import Settings, load_settings, save_settings
@@ -48,6 +49,17 @@ class EarlyQuestion(Message):
         self.screen = screen
         self.first = first
         self.painted = threading.Event()  # set once the question is on screen (or will not be)
+
+
+class StartScreen(Screen):
+    """The app's first screen, under every other. While `quiz study DECK` is starting, keys pressed
+    here are kept for the study screen (QuizApp.hold_key): keys typed as the app starts all arrive in
+    its first moments, and an answer typed as the question appears must not be lost."""
+
+    def on_key(self, event: events.Key) -> None:
+        if self.app.hold_key(event):
+            event.stop()
+            event.prevent_default()
 
 
 class QuizApp(App[None]):
@@ -84,6 +96,7 @@ class QuizApp(App[None]):
         self.deck_titles: list[tuple[str, str]] = []  # (deck name, title), as home last listed them
         self._library_lock = threading.Lock()
         self._opening = None  # the study screen `quiz study DECK` starts on, until it is pushed
+        self._held_keys: list[tuple[str, str | None]] | None = None  # for that screen, until its question shows
         self.start_error: str | None = None  # why `quiz study DECK` could not start (the app then exits)
         self._memory_settled = False
         self._collections = 0  # collections made between keys (collect_garbage)
@@ -134,6 +147,7 @@ class QuizApp(App[None]):
             # share of the interpreter.)
             screen = StudyScreen(deck, limit=limit, practice=practice, topic=topic, opened_by_app=True)
             self._opening = screen
+            self._held_keys = []
             self.set_timer(OPENING_NOTE_AFTER, self._show_opening)
             self.prepare_session(screen)
         else:
@@ -142,10 +156,32 @@ class QuizApp(App[None]):
             self.push_screen(HomeScreen())
             self.open_library()
 
+    def get_default_screen(self) -> Screen:
+        return StartScreen(id="_default")
+
+    def hold_key(self, event: events.Key) -> bool:
+        """Keep a key for the study screen `quiz study DECK` opens on, if its first question is not
+        on screen yet (replayed by release_held_keys). Escape and the app's own keys (help, settings,
+        language) are never held: leaving, or asking for help, is not put off."""
+        if self._held_keys is None or event.key == "escape" or any(event.key == b.key for b in self.BINDINGS):
+            return False
+        self._held_keys.append((event.key, event.character))
+        return True
+
+    def release_held_keys(self) -> None:
+        """The start's first question is on screen: the keys pressed before it, in order, now."""
+        held, self._held_keys = self._held_keys, None
+        for key, character in held or ():
+            # Sent by the app, as a key from the terminal is: made in a screen's callback, it would be
+            # that screen's, and stop bubbling there, before the app's bindings see it.
+            self.post_message(events.Key(key, character).set_sender(self))
+
     def go_home(self, deck: str | None = None) -> None:
         """Leave the current screen for the decks: back to them, or to a new one if the app started
         on a session (`deck`, the one studied, highlighted)."""
         from quiz.tui.screens.home import HomeScreen
+
+        self._held_keys = None  # (keys held for a start that ends here are not for the decks)
 
         if any(isinstance(screen, HomeScreen) for screen in self.screen_stack[:-1]):
             self.pop_screen()
@@ -273,7 +309,8 @@ class QuizApp(App[None]):
         from quiz.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(first=getattr(self.screen, "HELP_SECTION", None)))
+            # (before the study screen `quiz study DECK` opens on is up, its keys are the ones wanted)
+            self.push_screen(HelpScreen(first=getattr(self._opening or self.screen, "HELP_SECTION", None)))
 
     def action_settings(self) -> None:
         from quiz.tui.screens.settings import SettingsScreen

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from tui_helpers import first_question, only_kinds, query, review_count, screen_text, settle
+from tui_helpers import (
+    ask_cards_as,
+    first_question,
+    only_cards_typed,
+    only_kinds,
+    query,
+    review_count,
+    screen_text,
+    settle,
+)
 
 from quiz.tui.screens.home import HomeScreen
 from quiz.tui.screens.summary import SummaryScreen
@@ -346,3 +355,47 @@ async def test_a_practice_session_with_nothing_to_practise_says_only_that(make_a
         await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
         assert "Nothing to study in this deck right now." in notes(app)
         assert not any(note.startswith("Practice") for note in notes(app))
+
+
+async def test_an_answer_pressed_before_the_question_is_up_answers_it(make_app, db_path, monkeypatch):
+    from quiz.tui.screens.study import StudyScreen
+
+    only_kinds(db_path, "facts", "mcq")
+    release = slow_sessions(monkeypatch)
+    app = make_app("facts")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.1)
+        assert not isinstance(app.screen, StudyScreen)  # (the start screen, which has no keys of its own)
+        await pilot.press("2")  # typed as the app starts: kept for the question
+        release.set()
+        screen = await first_question(pilot)
+        await settle(pilot, lambda: screen.phase == "answered")
+        question = screen.shown.question
+        assert query(db_path, "SELECT item, correct FROM reviews") == [(screen.shown.key, int(question.answer == [1]))]
+
+
+async def test_a_typed_answer_begun_before_the_question_is_up_is_kept(make_app, db_path, config_path, monkeypatch):
+    ask_cards_as(config_path, "typed")
+    only_cards_typed(db_path)
+    release = slow_sessions(monkeypatch)
+    app = make_app("cards", settings_path=config_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.1)
+        await pilot.press("o", "x")
+        release.set()
+        screen = await first_question(pilot)
+        await settle(pilot, lambda: screen.typed.value == "ox")
+        assert screen.shown.question.kind in ("type_in", "cloze") and review_count(db_path) == 0
+
+
+async def test_help_asked_for_as_the_app_starts_lists_the_study_keys_first(make_app, monkeypatch):
+    from quiz.tui.screens.help import HelpScreen
+
+    release = slow_sessions(monkeypatch)
+    app = make_app("facts")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.1)
+        await pilot.press("question_mark")  # not held: help at once
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert app.screen.first == "help.study"
+        release.set()

@@ -171,6 +171,7 @@ class StudyScreen(QuizScreen):
         if self.practice:
             self.app.notify(self.app.t("study.practice"), markup=False)
         self.show(first.shown)
+        self.call_after_refresh(self.app.release_held_keys)  # (once this screen is the one keys go to)
         if self._early_painted is not None:
             self.call_after_refresh(self._early_painted.set)
 
@@ -192,6 +193,11 @@ class StudyScreen(QuizScreen):
             return False
         self.shown = ready.first
         return True
+
+    def on_key(self, event) -> None:
+        if self.shown is None and self.app.hold_key(event):  # (the start's keys, until its question shows)
+            event.stop()
+            event.prevent_default()
 
     def open_session(self, app, planned_at: int | None = None) -> SessionReady:
         """Build this screen's session and its first question (in a worker, holding the library lock;
@@ -240,6 +246,8 @@ class StudyScreen(QuizScreen):
         if self.practice and message.first is not None:  # (the top line has room for one word at 80 columns)
             self.app.notify(self.app.t("study.practice"), markup=False)
         self.show(message.first)
+        if self.shown is not None:
+            self.call_after_refresh(self.app.release_held_keys)
         self.call_after_refresh(self.first_painted)
 
     def first_painted(self) -> None:
