@@ -229,8 +229,10 @@ def unsuspend(ctx: click.Context, deck: str, question_ids: tuple[str, ...]) -> N
 @main.command()
 @click.argument("deck")
 @click.option("--plain", is_flag=True, help="Plain text on standard input and output (screen readers, pipes).")
-@click.option("--lang", type=LANG, default="en", show_default=True, help="Question language.")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many questions.")
+@click.option("--lang", type=LANG, default="en",
+              help="Question (and interface) language.  [default: the saved one (Settings, Ctrl+L), else en]")
+@click.option("--limit", type=click.IntRange(min=1),
+              help="At most this many new and due questions (learning steps already begun come on top).")
 @click.option("--cram", is_flag=True, help="Practice ahead of schedule, weakest first; the schedule is unchanged.")
 @click.option("--topic", help="Only questions on this topic.")
 @click.pass_context
@@ -253,6 +255,11 @@ def study(ctx: click.Context, deck: str, plain: bool, lang: str, limit: int | No
             name = library.resolve(deck)
         except (DeckError, UnknownDeck) as error:
             raise QuizError(str(error)) from None
+        if lang_given(ctx, lang) is None:  # as in the app: the language the learner chose last
+            from quiz.settings import LANGUAGES, load_settings
+
+            saved = load_settings().language
+            lang = saved if saved in LANGUAGES else lang
         session = library.session(name, lang=lang, limit=limit, cram=cram, topic=topic)
         _utf8_streams()
         run_plain(session)

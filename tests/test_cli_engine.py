@@ -160,3 +160,14 @@ def test_stats_text_counts_one_answer_in_the_singular(runner, tmp_path):
     forecast = json.loads(invoke(runner, "--db", db, "stats", "--json").output)["forecast"][:7]
     assert (f"due in the next 7 days: {sum(d['due'] for d in forecast)} (by day, from today: "
             f"{', '.join(str(d['due']) for d in forecast)})") in text
+
+
+def test_plain_study_asks_in_the_saved_language_unless_lang_is_given(runner, tmp_path, monkeypatch):
+    config = tmp_path / "config.toml"
+    config.write_text('[interface]\nlanguage = "id"\n', encoding="utf-8")
+    monkeypatch.setenv("QUIZ_CONFIG", str(config))
+    db = str(tmp_path / "q.db")
+    saved = invoke(runner, "--db", db, "study", MINI, "--plain", "--limit", "1", input="?\n").output
+    given = invoke(runner, "--db", db, "study", MINI, "--plain", "--limit", "1", "--lang", "en", input="?\n").output
+    assert "anggota" in saved and "member" not in saved
+    assert "member" in given and "anggota" not in given

@@ -6,9 +6,10 @@
   not count) with the answer and every accepted form (aliases, other languages). A near miss is a
   typo: counted right, rated Hard (quiz/study/rating.py), and reported so the learner sees it.
   A near miss is at most 1 edit (a transposition is one) for answers of 5 to 8 characters and 2
-  for longer ones; never for answers of 4 characters or fewer, nor for answers with digits (a
-  year one off is a wrong year), nor when what was typed is itself another name the deck knows
-  ("Iraq" for "Iran").
+  for longer ones; for answers of 3 or 4 characters only two neighbouring letters swapped ("Asai"
+  for "Asia": one changed letter is as often another word); never for answers with digits (a year
+  one off is a wrong year), nor when what was typed is itself another name the deck knows ("Iraq"
+  for "Iran").
 - An empty response (no option, no text) means "I don't know": wrong.
 """
 
