@@ -161,7 +161,7 @@ UI: dict[str, dict[str, str]] = {
     "grade.2": {"en": "Hard", "id": "Sulit"},
     "grade.3": {"en": "Good", "id": "Baik"},
     "grade.4": {"en": "Easy", "id": "Mudah"},
-    "summary.title": {"en": "Session complete", "id": "Sesi selesai"},
+    "summary.title": {"en": "Session over", "id": "Sesi selesai"},  # (ended by Escape, or done)
     "summary.answered": {"en": "Answered", "id": "Dijawab"},
     "summary.accuracy": {"en": "Accuracy", "id": "Ketepatan"},
     "summary.time": {"en": "Time", "id": "Waktu"},

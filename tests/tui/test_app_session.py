@@ -115,7 +115,7 @@ async def test_escape_shows_the_summary_and_enter_goes_home(make_app, db_path):
         summary = app.screen.summary
         assert (summary.answered, summary.correct) == (2, 1)
         text = screen_text(app)
-        assert "Session complete" in text
+        assert "Session over" in text
         for label, value in [("Answered", "2"), ("Accuracy", "50% (1/2)"), ("Time", "0:00"),
                              ("Next due", "in 1 min")]:
             assert any(label in line and value in line for line in text.splitlines()), (label, text)
