@@ -384,6 +384,8 @@ def import_(ctx: click.Context, paths: tuple[str, ...], deck_name: str | None, f
     if deck_name is not None and len(paths) > 1:
         raise QuizError("--deck takes one file: each file would replace the cards of the one before")
     for path in paths:
+        if Path(path).is_dir():
+            raise QuizError(f"{path}: a folder: give the deck files in it (quiz import {path}/*)")
         if not Path(path).is_file():
             raise QuizError(f"{path}: no such file")
     # An import needs none of the bundled decks (a third of a second on a new database).

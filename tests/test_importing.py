@@ -374,6 +374,9 @@ def test_quiz_import_bad_input_is_one_line_and_exit_1(runner, tmp_path):
         assert line.startswith("quiz: ") and where in line
     result = runner.invoke(main, ["--db", db, "import", str(bad), str(not_zip), "--deck", "x"])
     assert result.exit_code == 1 and "--deck takes one file" in result.output
+    folder = runner.invoke(main, ["--db", db, "import", str(tmp_path)])
+    assert folder.exit_code == 1 and folder.output == f"quiz: {tmp_path}: a folder: give the deck files in it " \
+                                                      f"(quiz import {tmp_path}/*)\n"
 
 
 def test_media_are_placed_beside_the_database(runner, tmp_path):
