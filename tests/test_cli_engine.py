@@ -171,3 +171,15 @@ def test_plain_study_asks_in_the_saved_language_unless_lang_is_given(runner, tmp
     given = invoke(runner, "--db", db, "study", MINI, "--plain", "--limit", "1", "--lang", "en", input="?\n").output
     assert "anggota" in saved and "member" not in saved
     assert "member" in given and "anggota" not in given
+
+
+def test_studying_a_file_to_import_says_to_import_it(runner, tmp_path):
+    db = str(tmp_path / "q.db")
+    (tmp_path / "words.csv").write_text("front,back\nhouse,rumah\n", encoding="utf-8")
+    (tmp_path / "deck.apkg").write_bytes(b"PK\x03\x04 a zip, or so it says")
+    for name, what in (("words.csv", "a text (CSV/TSV) deck"), ("deck.apkg", "an Anki package")):
+        path = str(tmp_path / name)
+        result = runner.invoke(main, ["--db", db, "study", path, "--plain"])
+        assert result.exit_code == 1
+        assert result.output == f"quiz: {path}: {what}: import it first (quiz import {path}), then study the deck " \
+                                "it makes\n"

@@ -339,6 +339,12 @@ class Library:
         if path.suffix in (".yaml", ".yml") or path.is_file():
             if not path.is_file():
                 raise UnknownDeck(f"{deck}: no such file")
+            from quiz.formats.readers import detect_format
+
+            kind = detect_format(path)
+            if kind not in (None, "yaml"):  # (read as YAML, it would only say it is not YAML)
+                what = {"anki": "an Anki package", "quizlet": "a Quizlet export"}.get(kind, "a text (CSV/TSV) deck")
+                raise UnknownDeck(f"{deck}: {what}: import it first (quiz import {deck}), then study the deck it makes")
             return self.add_deck_file(path).deck
         if stored_deck(self.db.conn, deck):
             return deck
