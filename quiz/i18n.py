@@ -323,6 +323,8 @@ UI: dict[str, dict[str, str]] = {
     "cmd.help.keys": {"en": "The keys that work here, beside the screen", "id": "Tombol yang berlaku di sini"},
     "cmd.screenshot": {"en": "screenshot: save", "id": "tangkapan layar: simpan"},
     "cmd.help.screenshot": {"en": "Save an SVG picture of this screen", "id": "Simpan gambar SVG layar ini"},
+    "app.quit_how": {"en": "Press {keys} to quit quiz (every answer is already saved).",
+                     "id": "Tekan {keys} untuk keluar dari quiz (setiap jawaban sudah tersimpan)."},
     "cmd.quit": {"en": "quit", "id": "keluar"},
     "cmd.help.quit": {"en": "Leave quiz (every answer is already saved)",
                       "id": "Keluar dari quiz (semua jawaban sudah tersimpan)"},

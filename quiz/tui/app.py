@@ -305,6 +305,13 @@ class QuizApp(App[None]):
         return time.monotonic() if self.clock is None else self.clock() / 1000
 
     # -- actions -------------------------------------------------------------------------------
+    def action_help_quit(self) -> None:
+        # Ctrl+C (Textual's: it copies in an answer line): how to quit, in the interface language.
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(self.t("app.quit_how", keys=key), markup=False)
+                return
+
     def action_help(self) -> None:
         from quiz.tui.screens.help import HelpScreen
 

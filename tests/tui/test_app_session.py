@@ -399,3 +399,13 @@ async def test_help_asked_for_as_the_app_starts_lists_the_study_keys_first(make_
         await until(pilot, lambda: isinstance(app.screen, HelpScreen))
         assert app.screen.first == "help.study"
         release.set()
+
+
+async def test_ctrl_c_says_how_to_quit_in_the_interface_language(make_app):
+    app = make_app("facts", lang="id")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await first_question(pilot)
+        await pilot.press("ctrl+c")
+        await settle(pilot)
+        assert notes(app)[-1] == "Tekan ctrl+q untuk keluar dari quiz (setiap jawaban sudah tersimpan)."
+        assert app.is_running
