@@ -26,6 +26,7 @@ from quiz.i18n import ui
 from quiz.settings import Settings, load_settings, save_settings
 from quiz.tui.commands import LiteralCommands
 
+_NEVER_HELD = frozenset({"escape", "ctrl+c"})
 GC_YOUNG = 10_000  # objects allocated (and not freed) before a young collection
 OPENING_NOTE_AFTER = 0.5  # seconds: a session ready sooner shows no "Opening your decks…" first
 EARLY_PAINT_WAIT = 1.0  # seconds the session's worker waits for a head start's question to be drawn
@@ -54,12 +55,19 @@ class EarlyQuestion(Message):
 class StartScreen(Screen):
     """The app's first screen, under every other. While `quiz study DECK` is starting, keys pressed
     here are kept for the study screen (QuizApp.hold_key): keys typed as the app starts all arrive in
-    its first moments, and an answer typed as the question appears must not be lost."""
+    its first moments, and an answer typed as the question appears must not be lost. Escape leaves
+    the start for the decks, as it leaves a study screen with no question yet."""
+
+    BINDINGS = [Binding("escape", "leave", "Decks", show=False)]
 
     def on_key(self, event: events.Key) -> None:
         if self.app.hold_key(event):
             event.stop()
             event.prevent_default()
+
+    def action_leave(self) -> None:
+        if self.app.starting():
+            self.app.go_home()
 
 
 class QuizApp(App[None]):
@@ -159,19 +167,29 @@ class QuizApp(App[None]):
     def get_default_screen(self) -> Screen:
         return StartScreen(id="_default")
 
+    def starting(self) -> bool:
+        """Whether `quiz study DECK`'s first question has yet to be shown (keys are held for it)."""
+        return self._held_keys is not None
+
     def hold_key(self, event: events.Key) -> bool:
-        """Keep a key for the study screen `quiz study DECK` opens on, if its first question is not
-        on screen yet (replayed by release_held_keys). Escape and the app's own keys (help, settings,
-        language) are never held: leaving, or asking for help, is not put off."""
-        if self._held_keys is None or event.key == "escape" or any(event.key == b.key for b in self.BINDINGS):
+        """Keep a key for the study screen `quiz study DECK` opens on, until its first question is on
+        screen and it is the screen keys go to (release_held_keys). Escape, Ctrl+C and the app's own
+        keys (help, settings, language) are never held: leaving, or asking for help, is not put off."""
+        if self._held_keys is None or event.key in _NEVER_HELD or any(event.key == b.key for b in self.BINDINGS):
             return False
-        self._held_keys.append((event.key, event.character))
+        if event.key == "ctrl+j":  # Enter, typed before Textual set up the terminal (a newline then)
+            self._held_keys.append(("enter", "\r"))
+        else:
+            self._held_keys.append((event.key, event.character))
         return True
 
-    def release_held_keys(self) -> None:
-        """The start's first question is on screen: the keys pressed before it, in order, now."""
+    def release_held_keys(self, screen) -> None:
+        """`screen`, the start's study screen, shows its first question: the keys pressed before it,
+        in order, now, if it is the screen keys go to (else when it is again: help may be over it)."""
+        if self._held_keys is None or self.screen is not screen:
+            return
         held, self._held_keys = self._held_keys, None
-        for key, character in held or ():
+        for key, character in held:
             # Sent by the app, as a key from the terminal is: made in a screen's callback, it would be
             # that screen's, and stop bubbling there, before the app's bindings see it.
             self.post_message(events.Key(key, character).set_sender(self))
@@ -181,10 +199,14 @@ class QuizApp(App[None]):
         on a session (`deck`, the one studied, highlighted)."""
         from quiz.tui.screens.home import HomeScreen
 
-        self._held_keys = None  # (keys held for a start that ends here are not for the decks)
+        # A start that ends here: its held keys are not for the decks, and a session still being
+        # built for it is dropped when it comes (_session_prepared).
+        self._held_keys = self._opening = None
 
         if any(isinstance(screen, HomeScreen) for screen in self.screen_stack[:-1]):
             self.pop_screen()
+        elif isinstance(self.screen, StartScreen):  # (left before the study screen was up)
+            self.push_screen(HomeScreen(highlight=deck))
         else:
             self.switch_screen(HomeScreen(highlight=deck))
 

@@ -153,3 +153,29 @@ async def test_a_language_switch_while_the_early_question_shows_gives_the_sessio
         screen = app.screen
         assert screen.shown.question.lang == "id" and screen._session is not None
         assert "Fakta CSTO" in screen_text(app) and "CSTO facts" not in screen_text(app)
+
+
+async def test_an_answer_typed_before_the_early_question_shows_answers_it(make_app, db_path, clock):
+    from quiz.tui.app import OPENING_NOTE_AFTER
+
+    only_kinds(db_path, "facts", "mcq")
+    early = drawn_elsewhere(db_path, clock)
+
+    class Late(GivenHeadStart):  # the child still drawing when the key comes
+        def __init__(self):
+            super().__init__(early)
+            self.go = threading.Event()
+
+        def result(self, timeout: float = 0):
+            self.go.wait(10)
+            return early
+
+    late = Late()
+    app = make_app("facts", head_start=late)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.1)
+        await pilot.press(str(early.shown.question.answer[0] + 1))  # held: no question yet
+        await pilot.pause(OPENING_NOTE_AFTER + 0.2)  # the screen is up, saying it is opening, when it comes
+        late.go.set()
+        await settle(pilot, lambda: getattr(app.screen, "phase", None) == "answered")
+        assert query(db_path, "SELECT item, correct FROM reviews") == [(early.shown.key, 1)]

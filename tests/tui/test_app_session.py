@@ -409,3 +409,75 @@ async def test_ctrl_c_says_how_to_quit_in_the_interface_language(make_app):
         await settle(pilot)
         assert notes(app)[-1] == "Tekan ctrl+q untuk keluar dari quiz (setiap jawaban sudah tersimpan)."
         assert app.is_running
+
+
+async def test_keys_held_before_help_opened_at_the_start_wait_for_the_question_not_help(make_app, db_path,
+                                                                                     monkeypatch):
+    from quiz.tui.screens.help import HelpScreen
+
+    only_kinds(db_path, "facts", "mcq")
+    release = slow_sessions(monkeypatch)
+    app = make_app("facts")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.1)
+        await pilot.press("2", "question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        release.set()
+        await settle(pilot, lambda: app.screen_stack[-2].shown is not None)
+        assert isinstance(app.screen, HelpScreen) and review_count(db_path) == 0  # not typed into help
+        await pilot.press("escape")  # help closed: the held answer goes to its question
+        study = app.screen
+        await settle(pilot, lambda: study.phase == "answered")
+        assert query(db_path, "SELECT item FROM reviews") == [(study.shown.key,)]
+
+
+async def test_keys_pressed_while_the_opening_screen_shows_are_kept_too(make_app, db_path, monkeypatch):
+    from quiz.tui.app import OPENING_NOTE_AFTER
+    from quiz.tui.screens.study import StudyScreen
+
+    only_kinds(db_path, "facts", "mcq")
+    release = slow_sessions(monkeypatch)
+    app = make_app("facts")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(OPENING_NOTE_AFTER + 0.2)
+        assert isinstance(app.screen, StudyScreen) and "Opening your decks" in screen_text(app)
+        await pilot.press("2", "ctrl+j", "1")  # Enter typed before the terminal was set up comes as ctrl+j
+        release.set()
+        screen = await first_question(pilot)
+        await settle(pilot, lambda: review_count(db_path) == 2)
+        assert screen.session.position == 2  # answered, went on (the held Enter), answered the next
+
+
+async def test_escape_before_the_study_screen_is_up_leaves_for_the_decks(make_app, db_path, monkeypatch):
+    release = slow_sessions(monkeypatch)
+    app = make_app("facts")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.1)
+        await pilot.press("2", "escape")
+        await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
+        release.set()
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen) and review_count(db_path) == 0  # the late session dropped
+        assert not any(type(screen).__name__ == "StudyScreen" for screen in app.screen_stack)
+
+
+async def test_keys_held_for_a_start_with_nothing_to_study_do_not_reach_the_decks(make_app, db_path, monkeypatch):
+    import sqlite3
+
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE items SET status = 'suspended' WHERE deck = (SELECT id FROM decks WHERE name = 'facts')")
+    release = slow_sessions(monkeypatch)
+    app = make_app("facts")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.1)
+        await pilot.press("1", "down")
+        release.set()
+        await settle(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen._highlighted() is not None)
+        await settle(pilot)
+        assert app.screen._highlighted() == "facts"  # the deck it started on; the held keys not replayed here
+        names = [name for name, _ in app.deck_titles]
+        app.screen.query_one("DataTable").move_cursor(row=names.index("cards"))
+        await pilot.press("enter")  # another session, from the decks: nothing held for it, nothing replayed
+        screen = await first_question(pilot)
+        await settle(pilot)
+        assert review_count(db_path) == 0 and screen.phase == "asking" and not app.starting()

@@ -120,6 +120,9 @@ class StudyScreen(QuizScreen):
         self.keys = self.query_one("#study-keys", ButtonRow)
         for widget in (self.typed, self.after):
             widget.display = False
+        # Locked until a typed question shows: hidden, it may still get the focus (and would take the
+        # keys pressed while the screen waits for its first question).
+        self.typed.set_locked(True)
         self.typed.placeholder = self.app.t("study.type_answer")
         self.show_keys()
         if self._early is not None:
@@ -171,7 +174,7 @@ class StudyScreen(QuizScreen):
         if self.practice:
             self.app.notify(self.app.t("study.practice"), markup=False)
         self.show(first.shown)
-        self.call_after_refresh(self.app.release_held_keys)  # (once this screen is the one keys go to)
+        self.call_after_refresh(self.app.release_held_keys, self)  # (once this screen is the one keys go to)
         if self._early_painted is not None:
             self.call_after_refresh(self._early_painted.set)
 
@@ -195,9 +198,13 @@ class StudyScreen(QuizScreen):
         return True
 
     def on_key(self, event) -> None:
-        if self.shown is None and self.app.hold_key(event):  # (the start's keys, until its question shows)
+        if self.app.hold_key(event):  # (the start's keys: after those held before, not ahead of them)
             event.stop()
             event.prevent_default()
+
+    def on_screen_resume(self) -> None:
+        if self.shown is not None:  # (help, settings or the palette opened before the question: now closed)
+            self.app.release_held_keys(self)
 
     def open_session(self, app, planned_at: int | None = None) -> SessionReady:
         """Build this screen's session and its first question (in a worker, holding the library lock;
@@ -247,7 +254,7 @@ class StudyScreen(QuizScreen):
             self.app.notify(self.app.t("study.practice"), markup=False)
         self.show(message.first)
         if self.shown is not None:
-            self.call_after_refresh(self.app.release_held_keys)
+            self.call_after_refresh(self.app.release_held_keys, self)
         self.call_after_refresh(self.first_painted)
 
     def first_painted(self) -> None:
