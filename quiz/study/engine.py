@@ -341,7 +341,7 @@ class Library:
                 raise UnknownDeck(f"{deck}: no such file")
             from quiz.formats.readers import detect_format
 
-            kind = detect_format(path)
+            kind = None if path.suffix in (".yaml", ".yml") else detect_format(path)  # (a deck's start reads no more)
             if kind not in (None, "yaml"):  # (read as YAML, it would only say it is not YAML)
                 what = {"anki": "an Anki package", "quizlet": "a Quizlet export"}.get(kind, "a text (CSV/TSV) deck")
                 raise UnknownDeck(f"{deck}: {what}: import it first (quiz import {deck}), then study the deck it makes")

@@ -19,13 +19,14 @@ does. Where there is no fork or one core, there is no head start.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import select
 import signal
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ def begin(db_path: str | None, deck: str, lang: str | None = None, limit: int | 
         try:
             os.close(read)
             _quiet()
+            gc.disable()  # a short life: nothing to collect
             payload = first_question(db_path, deck, lang, limit, practice, topic, settings_path)
             with os.fdopen(write, "wb") as out:
                 out.write(json.dumps(payload).encode())
@@ -104,12 +106,9 @@ def first_question(db_path: str | None, deck: str, lang: str | None = None, limi
     """Build the session as the app does (QuizApp.ensure_library, StudyScreen.open_session) and return
     its first question as JSON-ready data (`parse` reads it); None when there is nothing to ask.
     `clock`: as the app's (tests fix it)."""
-    import gc
-
     from quiz.settings import load_settings
     from quiz.study.engine import Library
 
-    gc.disable()  # a short life: nothing to collect
     settings = load_settings(settings_path)
     library = Library.open(db_path, config=settings.study_config(problems=[]), clock=clock)
     try:
@@ -120,9 +119,7 @@ def first_question(db_path: str | None, deck: str, lang: str | None = None, limi
         if shown is None:
             return None
         return {"version": PAYLOAD_VERSION, "deck": name, "lang": lang, "planned_at": session.planned_at,
-                "title": session.deck.title, "total": session.total,
-                "shown": {"item_id": shown.item_id, "question": shown.question.to_dict(), "is_new": shown.is_new,
-                          "key": shown.key, "draw": shown.draw}}
+                "title": session.deck.title, "total": session.total, "shown": asdict(shown)}
     finally:
         library.close()
 
@@ -221,8 +218,7 @@ def parse(data: bytes | str) -> FirstQuestion | None:
         shown = payload["shown"]
         return FirstQuestion(deck=payload["deck"], lang=payload["lang"], planned_at=int(payload["planned_at"]),
                              title=payload["title"], total=int(payload["total"]),
-                             shown=Shown(shown["item_id"], Question.from_dict(shown["question"]),
-                                         bool(shown["is_new"]), int(shown["key"]), int(shown["draw"])))
+                             shown=Shown(**{**shown, "question": Question.from_dict(shown["question"])}))
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -230,6 +226,6 @@ def parse(data: bytes | str) -> FirstQuestion | None:
 def same_question(one: Shown, other: Shown) -> bool:
     """Whether two showings are the same question with the same options (one of them sent as JSON)."""
 
-    def plain(shown: Shown) -> tuple:
-        return (shown.item_id, shown.key, shown.draw, shown.is_new, json.loads(json.dumps(shown.question.to_dict())))
+    def plain(shown: Shown) -> dict:
+        return json.loads(json.dumps(asdict(shown)))
     return plain(one) == plain(other)

@@ -96,7 +96,6 @@ class QuizApp(App[None]):
         self.lang = lang or self.settings.language
         self.start = (deck, limit, practice, topic)
         self.head_start = head_start
-        self._head_start_used = False
         self.clock = clock
         self.library = None
         self.library_error: str | None = None
@@ -222,8 +221,7 @@ class QuizApp(App[None]):
         head start, its question is shown first, and the session built here is planned at the time
         that question was drawn, to ask the same one: a key on it waits for this lock (StudyScreen)."""
         with self._library_lock:
-            head_start = self.head_start if not self._head_start_used else None  # (the first session's)
-            self._head_start_used = True
+            head_start = self.head_start  # (this runs once: for the session `quiz study DECK` starts on)
             early = head_start.result() if head_start is not None else None
             if head_start is not None and head_start.cancelled:
                 return  # the app is quitting (on_unmount): nobody wants this session
