@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from tui_helpers import (
     ask_cards_as,
     first_question,
@@ -357,14 +359,21 @@ async def test_a_practice_session_with_nothing_to_practise_says_only_that(make_a
         assert not any(note.startswith("Practice") for note in notes(app))
 
 
+@asynccontextmanager
+async def starting(make_app, monkeypatch, deck: str = "facts", wait: float = 0.1, **options):
+    """`quiz study DECK` `wait` seconds into its start: the app up, its session held until `release` is set."""
+    release = slow_sessions(monkeypatch)
+    app = make_app(deck, **options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(wait)
+        yield app, pilot, release
+
+
 async def test_an_answer_pressed_before_the_question_is_up_answers_it(make_app, db_path, monkeypatch):
     from quiz.tui.screens.study import StudyScreen
 
     only_kinds(db_path, "facts", "mcq")
-    release = slow_sessions(monkeypatch)
-    app = make_app("facts")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.1)
+    async with starting(make_app, monkeypatch) as (app, pilot, release):
         assert not isinstance(app.screen, StudyScreen)  # (the start screen, which has no keys of its own)
         await pilot.press("2")  # typed as the app starts: kept for the question
         release.set()
@@ -377,10 +386,7 @@ async def test_an_answer_pressed_before_the_question_is_up_answers_it(make_app, 
 async def test_a_typed_answer_begun_before_the_question_is_up_is_kept(make_app, db_path, config_path, monkeypatch):
     ask_cards_as(config_path, "typed")
     only_cards_typed(db_path)
-    release = slow_sessions(monkeypatch)
-    app = make_app("cards", settings_path=config_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.1)
+    async with starting(make_app, monkeypatch, "cards", settings_path=config_path) as (_app, pilot, release):
         await pilot.press("o", "x")
         release.set()
         screen = await first_question(pilot)
@@ -391,10 +397,7 @@ async def test_a_typed_answer_begun_before_the_question_is_up_is_kept(make_app, 
 async def test_help_asked_for_as_the_app_starts_lists_the_study_keys_first(make_app, monkeypatch):
     from quiz.tui.screens.help import HelpScreen
 
-    release = slow_sessions(monkeypatch)
-    app = make_app("facts")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.1)
+    async with starting(make_app, monkeypatch) as (app, pilot, release):
         await pilot.press("question_mark")  # not held: help at once
         await until(pilot, lambda: isinstance(app.screen, HelpScreen))
         assert app.screen.first == "help.study"
@@ -416,10 +419,7 @@ async def test_keys_held_before_help_opened_at_the_start_wait_for_the_question_n
     from quiz.tui.screens.help import HelpScreen
 
     only_kinds(db_path, "facts", "mcq")
-    release = slow_sessions(monkeypatch)
-    app = make_app("facts")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.1)
+    async with starting(make_app, monkeypatch) as (app, pilot, release):
         await pilot.press("2", "question_mark")
         await until(pilot, lambda: isinstance(app.screen, HelpScreen))
         release.set()
@@ -436,10 +436,7 @@ async def test_keys_pressed_while_the_opening_screen_shows_are_kept_too(make_app
     from quiz.tui.screens.study import StudyScreen
 
     only_kinds(db_path, "facts", "mcq")
-    release = slow_sessions(monkeypatch)
-    app = make_app("facts")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(OPENING_NOTE_AFTER + 0.2)
+    async with starting(make_app, monkeypatch, wait=OPENING_NOTE_AFTER + 0.2) as (app, pilot, release):
         assert isinstance(app.screen, StudyScreen) and "Opening your decks" in screen_text(app)
         await pilot.press("2", "ctrl+j", "1")  # Enter typed before the terminal was set up comes as ctrl+j
         release.set()
@@ -449,10 +446,7 @@ async def test_keys_pressed_while_the_opening_screen_shows_are_kept_too(make_app
 
 
 async def test_escape_before_the_study_screen_is_up_leaves_for_the_decks(make_app, db_path, monkeypatch):
-    release = slow_sessions(monkeypatch)
-    app = make_app("facts")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.1)
+    async with starting(make_app, monkeypatch) as (app, pilot, release):
         await pilot.press("2", "escape")
         await settle(pilot, lambda: isinstance(app.screen, HomeScreen))
         release.set()
@@ -466,10 +460,7 @@ async def test_keys_held_for_a_start_with_nothing_to_study_do_not_reach_the_deck
 
     with sqlite3.connect(db_path) as conn:
         conn.execute("UPDATE items SET status = 'suspended' WHERE deck = (SELECT id FROM decks WHERE name = 'facts')")
-    release = slow_sessions(monkeypatch)
-    app = make_app("facts")
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.1)
+    async with starting(make_app, monkeypatch) as (app, pilot, release):
         await pilot.press("1", "down")
         release.set()
         await settle(pilot, lambda: isinstance(app.screen, HomeScreen) and app.screen._highlighted() is not None)
