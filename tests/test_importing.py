@@ -184,11 +184,14 @@ def test_a_failed_import_leaves_the_database_as_it_was(library, tmp_path, monkey
     import_deck(library, ANKI / "chemistry-no-scheduling.apkg")
     before = dump(library)
 
+    import_reviews = importing._import_reviews
+
     def broken(*args, **kwargs):
+        import_reviews(*args, **kwargs)
         raise RuntimeError("disk on fire")
 
     # Fails after the deck is registered and the reviews are written, before the commit.
-    monkeypatch.setattr(importing, "_suspensions", broken)
+    monkeypatch.setattr(importing, "_import_reviews", broken)
     with pytest.raises(RuntimeError):
         import_deck(library, ANKI / "chemistry-modern.apkg", deck_name="chemistry-two")
     with pytest.raises(RuntimeError):

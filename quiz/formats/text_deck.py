@@ -48,6 +48,7 @@ from quiz.formats.anki_notes import (
     ContentIds,
     bulk_allocation,
     cloze_numbers,
+    content_card_id,
     guid_card_id,
     slug,
     split_deck_name,
@@ -397,12 +398,18 @@ class _Warnings:
 def iter_text_cards(path: str | Path, *, separator: str | None = None, html: bool | None = None,
                     notetype: str | None = None, deck: str | None = None, encoding: str | None = None,
                     warnings: list[str] | None = None,
-                    progress: Callable[[int, int], None] | None = None) -> Iterator[Card]:
+                    progress: Callable[[int, int], None] | None = None, unique_ids: bool = True,
+                    note_count: list[int] | None = None, make: Callable[..., Card] = imported_card) -> Iterator[Card]:
     """Stream the cards of an Anki text export (or any CSV/TSV of front, back).
 
     Options override the file's header. Rows that make no card (an empty front or back) are
     skipped, with a line appended to `warnings`. `progress(bytes read, file size)` is called every
     few thousand rows. Raises DeckError.
+
+    `unique_ids=False`: a card without a guid has its front's content id as it is, repeats too (the
+    store numbers them: quiz.store.cards), so nothing is kept per card. `note_count`, a list of one
+    number, counts the rows that made cards (notes). `make` makes each card from imported_card's
+    arguments (a store writing rows makes its row directly: quiz.store.cards.imported_card_row).
     """
     with TextFile(path, separator=separator, encoding=encoding) as text_file:
         header = text_file.header
@@ -425,7 +432,8 @@ def iter_text_cards(path: str | Path, *, separator: str | None = None, html: boo
         kinds: dict[str, str | None] = {}
         row_tags: dict[str, tuple[str, ...]] = {}  # a tags field -> the card's tags: few distinct ones recur
         guids: set[str] = set()
-        ids = ContentIds()
+        content_id = ContentIds().add if unique_ids else content_card_id
+        tally = note_count if note_count is not None else [0]
         count = 0
         size = text_file.size() if progress is not None else 0
         for number, (line, fields) in enumerate(itertools.chain(first, rows)):
@@ -465,18 +473,19 @@ def iter_text_cards(path: str | Path, *, separator: str | None = None, html: boo
                 field = fields[tags_column - 1]
                 tags = row_tags.get(field)
                 if tags is None:
-                    tags = header.tags + split_tags(field)
+                    tags = tuple(dict.fromkeys(header.tags + split_tags(field)))  # (a tag in both once)
                     if len(row_tags) < 10_000:
                         row_tags[field] = tags
             else:
                 tags = header.tags
             note_type = type_name or STOCK[kind].name
             shown_guid = (plain_to_text(guid) or None) if guid else None
+            tally[0] += 1
             for card_ord, front, back, explain in rendered:
                 count += 1
                 if count > MAX_CARDS:
                     raise text_file.error(line, "", f"more than {MAX_CARDS} cards")
-                yield imported_card(guid_card_id(guid, card_ord) if guid else ids.add(front), front, back, explain,
+                yield make(guid_card_id(guid, card_ord) if guid else content_id(front), front, back, explain,
                                     tags, shown_guid, card_ord, deck_path, note_type)
         notes.finish()
 
@@ -516,14 +525,53 @@ def read_text_deck(path: str | Path, *, deck_id: str | None = None, separator: s
 
 
 def _deck(path: str | Path, cards: list[Card], deck_id: str | None, warnings: list[str]) -> Deck:
-    name = str(path)
     if not cards:
-        raise DeckError([Problem(name, 0, "", "no cards found" + (f" ({warnings[0]})" if warnings else ""))])
+        raise no_cards(path, warnings)
     roots = {card.deck_path[0] if card.deck_path else None for card in cards}
-    root = roots.pop() if len(roots) == 1 else None
+    return _header(path, roots.pop() if len(roots) == 1 else None, deck_id, warnings, cards)
+
+
+def no_cards(path: str | Path, warnings: list[str]) -> DeckError:
+    return DeckError([Problem(str(path), 0, "", "no cards found" + (f" ({warnings[0]})" if warnings else ""))])
+
+
+def _header(path: str | Path, root: str | None, deck_id: str | None, warnings: list[str],
+            cards: list[Card] | None = None) -> Deck:
     title = root or Path(path).stem
     return Deck(id=slug(deck_id) if deck_id else slug(title), title=LocalText.of(plain_to_text(title) or "Imported"),
-                cards=cards, path=name, warnings=warnings)
+                cards=cards if cards is not None else [], path=str(path), warnings=warnings)
+
+
+def stream_text_deck(path: str | Path, *, deck_id: str | None = None, separator: str | None = None,
+                     html: bool | None = None, notetype: str | None = None, deck: str | None = None,
+                     encoding: str | None = None, progress: Callable[[int, int], None] | None = None,
+                     note_count: list[int] | None = None,
+                     make: Callable[..., Card] = imported_card) -> tuple[Deck, Iterator[Card]]:
+    """read_text_deck as a stream, for an import that stores each card as it is read: the deck
+    without its cards (its `warnings` filled as the cards are read), and the cards, their ids not
+    yet unique (iter_text_cards, unique_ids=False; `make` as there). An empty stream is the caller's
+    no_cards().
+
+    The deck id needs the deck every row names: when the file has a deck column (and no `deck_id`),
+    the rows are read once before, for that column alone. Raises DeckError."""
+    with TextFile(path, separator=separator, encoding=encoding) as text_file:
+        header = text_file.header
+        default_deck = split_deck_name(deck or header.deck or "")
+        root = default_deck[0] if default_deck else None
+        if deck_id is None and header.deck_column:
+            roots: set[str | None] = set()
+            column = header.deck_column - 1
+            for _, fields in text_file.rows():
+                named = split_deck_name(fields[column]) if column < len(fields) else ()
+                roots.add((named or default_deck or (None,))[0])
+                if len(roots) > 1:
+                    break
+            root = roots.pop() if len(roots) == 1 else None
+    warnings: list[str] = []
+    cards = iter_text_cards(path, separator=separator, html=html, notetype=notetype, deck=deck, encoding=encoding,
+                            warnings=warnings, progress=progress, unique_ids=False, note_count=note_count,
+                            make=make)
+    return _header(path, root, deck_id, warnings), cards
 
 
 # -- Quizlet ------------------------------------------------------------------------------------

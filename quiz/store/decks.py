@@ -21,7 +21,7 @@ import contextlib
 import json
 import sqlite3
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from quiz.store.database import Database
 
 ORIGINS = ("bundled", "file", "imported")
+CARDS = "cards"  # decks.format of a card deck stored a card a row (quiz.store.cards): `source` is the rest
 
 
 class ItemContent(NamedTuple):  # a tuple: a large imported deck makes 100,000 of them
@@ -372,6 +373,40 @@ def stored_deck(conn, name: str) -> StoredDeck | None:
     return _stored(row) if row else None
 
 
+def begin_card_deck(conn: sqlite3.Connection, header: Deck, *, origin: str, path: str | None,
+                    now_ms: int) -> int:
+    """The row of a card deck about to be written a card a row (quiz.store.cards.CardWriter), made if new:
+    its key. finish_card_deck() then records what was written."""
+    row = conn.execute("SELECT id FROM decks WHERE name = ?", (header.id,)).fetchone()
+    if row is not None:
+        return row[0]
+    return conn.execute(
+        "INSERT INTO decks (name, title, languages, origin, path, format, source, source_hash, added_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, '', '', ?, ?)",
+        (header.id, json.dumps(header.title.to_plain(), ensure_ascii=False), json.dumps(list(header.languages)),
+         origin, path, CARDS, now_ms, now_ms)).lastrowid
+
+
+def finish_card_deck(conn: sqlite3.Connection, key: int, header: Deck, content: str, *, origin: str,
+                     path: str | None, now_ms: int) -> bool:
+    """Record a card deck's row after its cards were written: its model without the cards as `source`,
+    and a source_hash of that and `content` (CardSync.content, of every card). Leaves a row that is
+    already this deck alone (re-importing the same file changes nothing): whether it changed."""
+    from quiz.formats.json_deck import deck_to_json
+
+    source = deck_to_json(replace(header, cards=[]))
+    digest = source_hash(f"{source}\x1f{content}")
+    same = conn.execute("SELECT format = ? AND source_hash = ? FROM decks WHERE id = ?", (CARDS, digest, key))
+    if same.fetchone()[0]:
+        return False  # the same deck again (from this file or another with the same cards): left as it was
+    values = {"title": json.dumps(header.title.to_plain(), ensure_ascii=False),
+              "languages": json.dumps(list(header.languages)), "origin": origin, "path": path, "format": CARDS,
+              "source": source, "source_hash": digest, "model": None, "model_version": None, "file_stamp": None}
+    conn.execute(f"UPDATE decks SET {', '.join(f'{c} = ?' for c in values)}, updated_at = ? WHERE id = ?",
+                 (*values.values(), now_ms, key))
+    return True
+
+
 def load_model(conn: sqlite3.Connection, name: str) -> Deck:
     """A stored deck's model: from its stored parsed form, or, when that is missing or was made by
     another version, from its source (and then kept for next time, if the database can be written)."""
@@ -382,6 +417,17 @@ def load_model(conn: sqlite3.Connection, name: str) -> Deck:
     key, source, fmt, label, model, version = row
     if fmt == "json":
         return parse(source, fmt, label)
+    if fmt == CARDS:
+        from quiz.store.cards import load_cards
+
+        deck = parse(source, "json", label)
+        try:
+            deck.cards.extend(load_cards(conn, key))
+        except ValueError as error:
+            from quiz.formats.problems import DeckError, Problem
+
+            raise DeckError([Problem(label, 0, "", f"stored deck is damaged: {error}")]) from None
+        return deck
     if model is not None and version == model_version():
         from quiz.formats.json_deck import deck_from_json
 

@@ -134,5 +134,12 @@ _V4 = [
     "DROP TABLE siblings",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4]
+# A card deck stored a card a row (decks.format 'cards': `source` is the deck's JSON model without its
+# cards; quiz/store/cards.py): an importer writes each card into its item as it reads the file,
+# instead of one JSON model of the whole deck.
+_V5 = [
+    "ALTER TABLE items ADD COLUMN card TEXT",  # JSON of the card (json_deck.card_to_json); NULL but in 'cards' decks
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -38,7 +38,7 @@ import os
 import shutil
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     import sqlite3
 
     from quiz.model import Deck
+    from quiz.store.cards import CardRow
     from quiz.study.engine import Library
     from quiz.study.scheduler import Scheduling
 
@@ -167,19 +168,41 @@ def import_deck(library: Library, path: str | os.PathLike, *, deck_name: str | N
                                                            f"{error.strerror or error}")]) from None
         deck_id = slug(deck_name) if deck_name else None
         tick("read", 0, 1)
-        reading = (lambda done, total: tick("read", done, total)) if progress is not None else None
-        deck = read_deck_file(path, format=format, media_dir=staging, deck_id=deck_id, progress=reading, **options)
-        if deck_id and deck.id != deck_id:  # a YAML deck names itself
-            deck.id = deck_id
-        report.deck = deck.id
-        report.warnings = list(deck.warnings)
-        report.media = len({name for card in deck.cards for name in card.media})
-        report.notes = _notes(deck)
-        lang = _lang(deck)
-        report.sample = [(card.front.get(lang), card.back.get(lang)) for card in deck.cards[:SAMPLE_CARDS]]
-        _import(library, deck, path, report, dry_run, tick)
-        if staging is not None and not dry_run:
-            _place_media(deck, staging, media_folder(library, deck.id), report)
+        if kind == "text":
+            # Streamed: each card is stored as it is read, so memory stays flat however long the file.
+            from quiz.formats.text_deck import stream_text_deck
+
+            notes = [0]
+            storing = (lambda done, total: tick("store", done, total)) if progress is not None else None
+            from quiz.store.cards import imported_card_row
+
+            header, cards = stream_text_deck(path, deck_id=deck_id, progress=storing, note_count=notes,
+                                             make=imported_card_row, **options)
+            report.deck = header.id
+            _import_cards(library, header, cards, path, report, dry_run, tick, follow_suspensions=False)
+            report.notes = notes[0]
+            report.warnings = list(header.warnings)
+        else:
+            reading = (lambda done, total: tick("read", done, total)) if progress is not None else None
+            deck = read_deck_file(path, format=format, media_dir=staging, deck_id=deck_id, progress=reading,
+                                  **options)
+            if deck_id and deck.id != deck_id:  # a YAML deck names itself
+                deck.id = deck_id
+            report.deck = deck.id
+            report.warnings = list(deck.warnings)
+            report.media = len({name for card in deck.cards for name in card.media})
+            report.notes = _notes(deck)
+            if deck.facts or deck.entities or deck.relations:
+                lang = _lang(deck)
+                report.sample = [(card.front.get(lang), card.back.get(lang)) for card in deck.cards[:SAMPLE_CARDS]]
+                _import(library, deck, path, report, dry_run, tick)
+            else:
+                from quiz.store.cards import card_row
+
+                _import_cards(library, deck, map(card_row, deck.cards), path, report, dry_run, tick,
+                              follow_suspensions=kind not in _NO_SUSPENSIONS)
+            if staging is not None and not dry_run:
+                _place_media(deck, staging, media_folder(library, deck.id), report)
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
@@ -263,6 +286,69 @@ def _import(library: Library, deck: Deck, path: Path, report: ImportReport, dry_
             _import_reviews(conn, library.scheduling(stored), stored.key, deck, report, tick)
             if not same_text:
                 _suspensions(conn, stored.key, deck, old, report)
+            tick("commit", 0, 1)  # the last moment a cancel takes effect
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        library._forget(deck.id)
+    except BaseException:
+        library._forget(deck.id)
+        raise
+    else:
+        library._committed()
+
+
+def _import_cards(library: Library, deck: Deck, cards: Iterable[CardRow], path: Path, report: ImportReport,
+                  dry_run: bool, tick: Callable[[str, int, int], None], *, follow_suspensions: bool) -> None:
+    """Import a card deck a card a row (quiz.store.cards): `deck` is the deck's header (its cards, if
+    any, are not looked at: `cards` are written, as they come) and its review log, if any."""
+    from quiz.bundled import bundled_decks
+    from quiz.formats.json_deck import card_from_json, card_to_json
+    from quiz.formats.text_deck import no_cards
+    from quiz.store.cards import CardWriter, card_qid
+    from quiz.store.database import transaction
+    from quiz.store.decks import CARDS, begin_card_deck, finish_card_deck, load_model, stored_deck
+
+    conn = library.db.conn
+    lang = _lang(deck)
+    tick("store", 0, 1)
+    try:
+        with transaction(library.db):
+            existing = stored_deck(conn, deck.id)
+            if (existing is not None and existing.origin == "bundled") or deck.id in bundled_decks():
+                raise DeckError([Problem(str(path), 0, "", f"deck {deck.id!r} is one quiz ships: "
+                                                           "import it under another name (--deck NAME)")])
+            legacy = None
+            if existing is not None and existing.format != CARDS:  # stored whole before: its cards to compare
+                try:
+                    legacy = {card_qid(deck.id, card.id): card_to_json(card)
+                              for card in load_model(conn, deck.id).cards}
+                except DeckError:
+                    legacy = None
+            now = library.clock()
+            key = begin_card_deck(conn, deck, origin="imported", path=str(path), now_ms=now)
+            writer = CardWriter(conn, key, deck.id, languages=deck.languages, follow_suspensions=follow_suspensions,
+                                legacy=legacy)
+            for row in cards:
+                writer.add(row)
+                if len(report.sample) < SAMPLE_CARDS:
+                    card = card_from_json(row.json)
+                    report.sample.append((card.front.get(lang), card.back.get(lang)))
+            sync = writer.finish()
+            if not sync.cards:
+                raise no_cards(path, deck.warnings)
+            finish_card_deck(conn, key, deck, sync.content, origin="imported", path=str(path), now_ms=now)
+            library._forget(deck.id)
+            report.cards = sync.cards
+            report.added, report.updated, report.unchanged = sync.added, sync.updated, sync.unchanged
+            report.retired, report.suspended, report.unsuspended = sync.retired, sync.suspended, sync.unsuspended
+            report.questions_added, report.questions_updated = sync.added, sync.updated
+            report.questions_retired = sync.retired
+            report.questions = conn.execute("SELECT count(*) FROM items WHERE deck = ? AND status != 'retired'",
+                                            (key,)).fetchone()[0]
+            report.questions_unchanged = report.questions - report.questions_added - report.questions_updated
+            tick("reviews", 0, 1)
+            _import_reviews(conn, library.scheduling(stored_deck(conn, deck.id)), key, deck, report, tick)
             tick("commit", 0, 1)  # the last moment a cancel takes effect
             if dry_run:
                 raise _DryRun

@@ -212,15 +212,15 @@ async def test_escape_cancels_before_the_commit(make_app, db_path, tmp_path, mon
 
     shutil.copy(ANKI / "chemistry-modern.apkg", tmp_path / "chemistry-modern.apkg")
     reached, release = threading.Event(), threading.Event()
-    suspensions = importing._suspensions
+    import_reviews = importing._import_reviews
 
     def held(*args, **kwargs):  # the last step inside the transaction: hold the import there
-        suspensions(*args, **kwargs)
-        if not args[-1].dry_run:
+        import_reviews(*args, **kwargs)
+        if not args[4].dry_run:
             reached.set()
             release.wait(10)
 
-    monkeypatch.setattr(importing, "_suspensions", held)
+    monkeypatch.setattr(importing, "_import_reviews", held)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_import(pilot)
