@@ -213,8 +213,8 @@ class CardWriter:
                 self.sync.added += 1
                 self.sync.suspended += status == SUSPENDED
             else:
-                key, status, leech, old = found
-                old = old if old is not None else self.legacy.get(qid)
+                key, status, leech, kept = found
+                old = kept if kept is not None else self.legacy.get(qid)  # (a deck stored whole: from its model)
                 was = _suspended(old)
                 if not self.follow and was is not None and was != row.suspended:
                     row = _changed(row, suspended=was)  # a text file cannot say: the card keeps its suspension
@@ -230,7 +230,7 @@ class CardWriter:
                         target = ACTIVE
                         self.sync.unsuspended += 1
                 self._digest.update(row.json.encode())
-                if row.json != old or target != status:
+                if row.json != kept or target != status:
                     updates.append((row.json, self._topic(row.tags), target, key))
                 if row.json != old or status == RETIRED:
                     self.sync.updated += 1

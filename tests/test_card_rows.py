@@ -1,0 +1,206 @@
+"""Card decks stored a card a row (quiz.store.cards): ids, re-imports, all or nothing, older databases."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from quiz.config import StudyConfig
+from quiz.formats.json_deck import card_to_json
+from quiz.formats.problems import DeckError
+from quiz.formats.text_deck import read_text_deck
+from quiz.model import imported_card
+from quiz.store import cards as card_store
+from quiz.store.decks import load_model
+from quiz.store.items import read_schedule
+from quiz.study import importing
+from quiz.study.engine import Library
+from quiz.study.importing import import_deck
+
+NOW = 1_800_000_000_000
+
+
+@pytest.fixture
+def library(tmp_path):
+    lib = Library.open(tmp_path / "quiz.db", config=StudyConfig(), clock=lambda: NOW, sync_bundled=False)
+    yield lib
+    lib.close()
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    """Batches of 3 cards: repeats and changes fall across batch boundaries."""
+    monkeypatch.setattr(card_store, "BATCH", 3)
+
+
+def dump(library) -> str:
+    return hashlib.sha256("\n".join(library.db.conn.iterdump()).encode()).hexdigest()
+
+
+def write(path, rows: list[str], header: str = "#separator:tab\n#html:false\n"):
+    path.write_text(header + "".join(f"{row}\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def cards_of(library, deck: str) -> list[tuple[str, str, str]]:
+    """(id, front, back) of the stored deck's cards, in order."""
+    return [(c.id, c.front.get("en"), c.back.get("en")) for c in load_model(library.db.conn, deck).cards]
+
+
+def item_of(library, deck: str, card_id: str) -> int:
+    return library.db.conn.execute("SELECT items.id FROM items JOIN decks ON decks.id = items.deck "
+                                   "WHERE decks.name = ? AND anchor = ?", (deck, f"card:{card_id}")).fetchone()[0]
+
+
+ROWS = ["dog\tanjing", "cat\tkucing", "dog\tanjing (2)", "bird\tburung", "dog\tanjing (3)", "cat\tkucing (2)",
+        "fish\tikan"]
+
+
+def test_repeated_fronts_get_the_ids_the_whole_deck_reader_gives(library, tmp_path, small_batches):
+    path = write(tmp_path / "words.tsv", ROWS)
+    report = import_deck(library, path)
+    expected = [(c.id, c.front.get("en"), c.back.get("en")) for c in read_text_deck(path).cards]
+    assert cards_of(library, "words") == expected
+    assert len({card_id for card_id, _, _ in expected}) == len(ROWS)  # all unique: -2, -3 for the repeats
+    assert (report.cards, report.added, report.notes) == (7, 7, 7)
+    again = import_deck(library, path)
+    assert (again.added, again.updated, again.unchanged, again.retired) == (0, 0, 7, 0)
+
+
+def test_a_newer_text_file_updates_cards_keeps_progress_retires_and_restores(library, tmp_path, small_batches):
+    path = write(tmp_path / "words.tsv", ROWS)
+    import_deck(library, path)
+    ids = {(front, back): card_id for card_id, front, back in cards_of(library, "words")}
+    cat = item_of(library, "words", ids["cat", "kucing"])
+    third_dog = item_of(library, "words", ids["dog", "anjing (3)"])
+    conn = library.db.conn
+    with conn:  # progress on two cards
+        conn.execute("UPDATE items SET state = 2, stability = 5.0, due = ? WHERE id IN (?, ?)", (NOW, cat, third_dog))
+
+    # cat's back changed, bird removed, a new card; the second dog gone, so the third is now the second
+    # (a repeated front's id follows its place among the repeats, as the whole-deck reader numbers them)
+    newer = ["dog\tanjing", "cat\tkucing!", "dog\tanjing (3)", "cat\tkucing (2)", "fish\tikan", "cow\tsapi"]
+    write(path, newer)
+    report = import_deck(library, path)
+    assert (report.added, report.updated, report.unchanged, report.retired) == (1, 2, 3, 2)
+    assert read_schedule(conn, cat).stability == 5.0  # changed content, progress kept
+    assert [(f, b) for _, f, b in cards_of(library, "words")] == [
+        ("dog", "anjing"), ("cat", "kucing!"), ("dog", "anjing (3)"), ("cat", "kucing (2)"), ("fish", "ikan"),
+        ("cow", "sapi")]
+    status = {anchor: s for anchor, s in conn.execute("SELECT anchor, status FROM items")}
+    assert status[f"card:{ids['bird', 'burung']}"] == status[f"card:{ids['dog', 'anjing (3)']}"] == "retired"
+
+    write(path, ROWS)  # the first file again: bird and the third dog come back with their items, cow retires
+    report = import_deck(library, path)
+    assert (report.added, report.updated, report.unchanged, report.retired) == (0, 4, 3, 1)
+    assert [(f, b) for _, f, b in cards_of(library, "words")] == [tuple(row.split("\t")) for row in ROWS]
+    assert item_of(library, "words", ids["dog", "anjing (3)"]) == third_dog
+    assert read_schedule(conn, third_dog).stability == 5.0  # its progress, as it was
+    assert conn.execute("SELECT status FROM items WHERE id = ?", (third_dog,)).fetchone() == ("active",)
+
+
+def test_a_file_failing_at_its_last_line_leaves_the_database_as_it_was(library, tmp_path, small_batches):
+    path = write(tmp_path / "words.tsv", ROWS)
+    import_deck(library, path)
+    before = dump(library)
+    broken = write(tmp_path / "broken.tsv", [*ROWS, '"never closed\tx'])
+    for name in (None, "words"):  # a new deck, then an update of the stored one
+        with pytest.raises(DeckError) as error:
+            import_deck(library, broken, deck_name=name)
+        assert "broken.tsv:10" in str(error.value) and "never closed" in str(error.value)
+        assert dump(library) == before
+    conn = library.db.conn
+    assert conn.execute("PRAGMA ignore_check_constraints").fetchone()[0] == 0  # the status check is back
+    with pytest.raises(sqlite3.IntegrityError):
+        conn.execute("UPDATE items SET status = 'lost' WHERE id = (SELECT min(id) FROM items)")
+
+
+def test_a_cancel_while_streaming_changes_nothing(library, tmp_path, small_batches):
+    path = write(tmp_path / "many.tsv", [f"front {n}\tback {n}" for n in range(12_000)])
+    before = dump(library)
+    seen = []
+
+    def progress(done, total, stage):
+        seen.append(stage)
+        if stage == "store" and done > 0:
+            raise importing.ImportCancelled
+
+    with pytest.raises(importing.ImportCancelled):
+        import_deck(library, path, progress=progress)
+    assert dump(library) == before
+    assert library.decks() == []
+
+
+def test_a_dry_run_of_a_streamed_file_reports_what_the_import_does(library, tmp_path):
+    path = write(tmp_path / "words.tsv", ROWS)
+    before = dump(library)
+    dry = import_deck(library, path, dry_run=True)
+    assert dump(library) == before
+    real = import_deck(library, path)
+    assert {**dry.to_dict(), "dry_run": False} == real.to_dict()
+
+
+def test_the_deck_a_text_file_names_is_the_deck_id(library, tmp_path):
+    header = "#separator:tab\n#html:false\n#deck column:3\n"
+    one = write(tmp_path / "one.tsv", ["a\tb\tFrench::Verbs", "c\td\tFrench::Nouns"], header)
+    two = write(tmp_path / "two.tsv", ["a\tb\tFrench", "c\td\tSpanish"], header)
+    assert import_deck(library, one).deck == read_text_deck(one).id == "french"
+    assert import_deck(library, two).deck == read_text_deck(two).id == "two"
+
+
+def test_a_deck_stored_whole_by_an_older_quiz_is_updated_in_place(library, tmp_path):
+    path = write(tmp_path / "words.tsv", ROWS)
+    old = read_text_deck(path)
+    library.add_deck(old, origin="imported", path=str(path))  # as quiz stored an import before (format 'json')
+    conn = library.db.conn
+    assert conn.execute("SELECT format FROM decks WHERE name = 'words'").fetchone() == ("json",)
+    cat = item_of(library, "words", old.cards[1].id)
+    with conn:
+        conn.execute("UPDATE items SET state = 2, stability = 7.0 WHERE id = ?", (cat,))
+    report = import_deck(library, path)
+    assert (report.added, report.updated, report.unchanged, report.retired) == (0, 0, 7, 0)
+    assert conn.execute("SELECT format FROM decks WHERE name = 'words'").fetchone() == ("cards",)
+    assert item_of(library, "words", old.cards[1].id) == cat and read_schedule(conn, cat).stability == 7.0
+    assert cards_of(library, "words") == [(c.id, c.front.get("en"), c.back.get("en")) for c in old.cards]
+
+
+def test_a_text_reimport_keeps_the_suspensions_the_stored_cards_have(library, tmp_path):
+    path = write(tmp_path / "words.tsv", ROWS)
+    import_deck(library, path)
+    dog = item_of(library, "words", cards_of(library, "words")[0][0])
+    conn = library.db.conn
+    with conn:
+        conn.execute("UPDATE items SET status = 'suspended' WHERE id = ?", (dog,))
+    report = import_deck(library, path)
+    assert (report.unchanged, report.unsuspended) == (7, 0)
+    assert conn.execute("SELECT status FROM items WHERE id = ?", (dog,)).fetchone() == ("suspended",)
+
+
+def test_a_database_before_card_rows_opens_with_its_decks(tmp_path):
+    path = tmp_path / "quiz.db"
+    with Library.open(path, config=StudyConfig(), clock=lambda: NOW, sync_bundled=False) as lib:
+        lib.add_deck(read_text_deck(write(tmp_path / "words.tsv", ROWS)), origin="imported")
+        with lib.db.conn as conn:
+            conn.execute("ALTER TABLE items DROP COLUMN card")
+            conn.execute("PRAGMA user_version = 4")
+    with Library.open(path, config=StudyConfig(), clock=lambda: NOW, sync_bundled=False) as lib:
+        columns = [row[1] for row in lib.db.conn.execute("PRAGMA table_info(items)")]
+        assert columns[-1] == "card"
+        assert len(cards_of(lib, "words")) == 7
+
+
+text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+
+
+@given(card_id=text, front=text, back=text, explain=st.none() | text, tags=st.lists(text, max_size=3).map(tuple),
+       guid=st.none() | text, ord=st.integers(0, 20), deck_path=st.lists(text, max_size=3).map(tuple),
+       note_type=st.none() | text)
+def test_a_text_row_s_card_json_is_the_card_s(card_id, front, back, explain, tags, guid, ord, deck_path, note_type):
+    row = card_store.imported_card_row(card_id, front, back, explain, tags, guid, ord, deck_path, note_type)
+    card = imported_card(card_id, front, back, explain, tags, guid, ord, deck_path, note_type)
+    assert row == card_store.card_row(card)
+    assert row.json == card_to_json(card)
