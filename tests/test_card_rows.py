@@ -204,3 +204,12 @@ def test_a_text_row_s_card_json_is_the_card_s(card_id, front, back, explain, tag
     card = imported_card(card_id, front, back, explain, tags, guid, ord, deck_path, note_type)
     assert row == card_store.card_row(card)
     assert row.json == card_to_json(card)
+
+
+def test_a_streamed_file_s_progress_goes_forward(library, tmp_path):
+    path = write(tmp_path / "many.tsv", [f"front {n}\tback {n}" for n in range(20_000)])
+    seen = []
+    import_deck(library, path, progress=lambda *step: seen.append(step))
+    dones = [done for done, _, _ in seen]
+    assert dones == sorted(dones) and len(set(dones)) > 3  # forward, and not in one jump
+    assert seen[-1] == (importing.PROGRESS_TOTAL, importing.PROGRESS_TOTAL, "done")

@@ -3,7 +3,8 @@
 A deck is stored whole (its source text and format), so a deck that is not a file quiz ships
 (one imported from elsewhere) is rebuilt from the database alone; beside it, its parsed model as
 JSON (quiz.formats.json_deck), so a session never re-parses the source. A deck an importer has
-already parsed is stored as that JSON alone (format 'json'). Registering a deck whose text
+already parsed is stored as that JSON alone (format 'json'), and a card deck an importer writes as
+it reads is stored a card a row (format 'cards': quiz.store.cards). Registering a deck whose text
 changed upserts its items by stable question id: an unchanged question keeps its progress, a new
 one arrives as new, one whose facts went away is retired (history kept, never shown), and a retired
 one whose facts came back is active again with its old progress. A question whose wording or

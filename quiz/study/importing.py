@@ -7,18 +7,21 @@
 One import is one SQLite transaction:
 
 1. The file is read (quiz.formats.readers) before the database is touched; an Anki package's media
-   go into a staging folder beside the media folder.
-2. The deck is written as YAML (quiz.formats.yaml_export) and registered as an "imported" deck
-   (Library.add_source): the store keeps that text, so the deck is rebuilt from the database alone.
-   Cards keep their ids (Anki GUIDs, or a content hash where there are none), so a newer version of
-   the file updates changed cards and keeps their progress.
+   go into a staging folder beside the media folder. A text file (CSV/TSV) is not read ahead: its
+   cards are stored as they are read (step 2), so memory stays flat however long the file.
+2. A card deck is stored a card a row (quiz.store.cards): each card is its item, the card kept in it,
+   so the deck is rebuilt from the database alone. Cards keep their ids (Anki GUIDs, or a content
+   hash where there are none), so a newer version of the file updates changed cards and keeps their
+   progress. A deck with facts (a YAML fact deck) is registered whole, as its JSON model
+   (Library.add_deck).
 3. The Anki review log goes into quiz's review log against each card's flashcard question (ease
    1-4 is the FSRS rating; ease-0 rows, which are due dates set by hand or resets, are no answers
    and are skipped), and the item's FSRS state is set by replaying its whole log, as
    Scheduling.replay does: the stored state is always the replay of the log. A review already in
    the log (the same item at the same time) is not added again.
 4. Cards suspended in Anki are suspended, as they arrive (a card the learner unsuspends in quiz
-   stays unsuspended when the same file is imported again).
+   stays unsuspended when the same file is imported again); a text file cannot say, so its cards
+   keep the suspensions they have.
 
 Any failure rolls the transaction back: the database is exactly as it was. The staged media are
 moved into `<data folder>/media/<deck>/` only after the commit. A dry run does the same work and
@@ -173,13 +176,17 @@ def import_deck(library: Library, path: str | os.PathLike, *, deck_name: str | N
             from quiz.formats.text_deck import stream_text_deck
 
             notes = [0]
-            storing = (lambda done, total: tick("store", done, total)) if progress is not None else None
+            storing = None
+            if progress is not None:  # reading is storing here: one stage, from the start to the reviews'
+                def storing(done: int, total: int) -> None:
+                    progress(_STAGE_START["reviews"] * min(done, total) // max(total, 1), PROGRESS_TOTAL, "store")
             from quiz.store.cards import imported_card_row
 
             header, cards = stream_text_deck(path, deck_id=deck_id, progress=storing, note_count=notes,
                                              make=imported_card_row, **options)
             report.deck = header.id
-            _import_cards(library, header, cards, path, report, dry_run, tick, follow_suspensions=False)
+            _import_cards(library, header, cards, path, report, dry_run, tick, follow_suspensions=False,
+                          streamed=True)
             report.notes = notes[0]
             report.warnings = list(header.warnings)
         else:
@@ -299,9 +306,11 @@ def _import(library: Library, deck: Deck, path: Path, report: ImportReport, dry_
 
 
 def _import_cards(library: Library, deck: Deck, cards: Iterable[CardRow], path: Path, report: ImportReport,
-                  dry_run: bool, tick: Callable[[str, int, int], None], *, follow_suspensions: bool) -> None:
+                  dry_run: bool, tick: Callable[[str, int, int], None], *, follow_suspensions: bool,
+                  streamed: bool = False) -> None:
     """Import a card deck a card a row (quiz.store.cards): `deck` is the deck's header (its cards, if
-    any, are not looked at: `cards` are written, as they come) and its review log, if any."""
+    any, are not looked at: `cards` are written, as they come) and its review log, if any.
+    `streamed`: the cards are read as they are written, and say how far the storing is themselves."""
     from quiz.bundled import bundled_decks
     from quiz.formats.json_deck import card_from_json, card_to_json
     from quiz.formats.text_deck import no_cards
@@ -311,7 +320,8 @@ def _import_cards(library: Library, deck: Deck, cards: Iterable[CardRow], path: 
 
     conn = library.db.conn
     lang = _lang(deck)
-    tick("store", 0, 1)
+    if not streamed:
+        tick("store", 0, 1)
     try:
         with transaction(library.db):
             existing = stored_deck(conn, deck.id)
