@@ -531,6 +531,11 @@ def _deck(path: str | Path, cards: list[Card], deck_id: str | None, warnings: li
     return _header(path, roots.pop() if len(roots) == 1 else None, deck_id, warnings, cards)
 
 
+def _deck_root(id, front, back, explain, tags, guid, ord, deck_path, note_type) -> str | None:
+    """What stream_text_deck's first reading makes of a card: its top-level deck."""
+    return deck_path[0] if deck_path else None
+
+
 def no_cards(path: str | Path, warnings: list[str]) -> DeckError:
     return DeckError([Problem(str(path), 0, "", "no cards found" + (f" ({warnings[0]})" if warnings else ""))])
 
@@ -552,21 +557,20 @@ def stream_text_deck(path: str | Path, *, deck_id: str | None = None, separator:
     yet unique (iter_text_cards, unique_ids=False; `make` as there). An empty stream is the caller's
     no_cards().
 
-    The deck id needs the deck every row names: when the file has a deck column (and no `deck_id`),
-    the rows are read once before, for that column alone. Raises DeckError."""
+    The deck id needs the deck every card names: when the file has a deck column (and no `deck_id`),
+    it is read once before, its cards made as far as their deck (as read_text_deck finds it: rows
+    that make no card do not count). Raises DeckError."""
     with TextFile(path, separator=separator, encoding=encoding) as text_file:
-        header = text_file.header
-        default_deck = split_deck_name(deck or header.deck or "")
-        root = default_deck[0] if default_deck else None
-        if deck_id is None and header.deck_column:
-            roots: set[str | None] = set()
-            column = header.deck_column - 1
-            for _, fields in text_file.rows():
-                named = split_deck_name(fields[column]) if column < len(fields) else ()
-                roots.add((named or default_deck or (None,))[0])
-                if len(roots) > 1:
-                    break
-            root = roots.pop() if len(roots) == 1 else None
+        deck_column, named = text_file.header.deck_column, split_deck_name(deck or text_file.header.deck or "")
+    root = named[0] if named else None
+    if deck_id is None and deck_column:
+        roots: set[str | None] = set()
+        for deck_path in iter_text_cards(path, separator=separator, html=html, notetype=notetype, deck=deck,
+                                         encoding=encoding, unique_ids=False, make=_deck_root):
+            roots.add(deck_path)
+            if len(roots) > 1:
+                break
+        root = roots.pop() if len(roots) == 1 else None
     warnings: list[str] = []
     cards = iter_text_cards(path, separator=separator, html=html, notetype=notetype, deck=deck, encoding=encoding,
                             warnings=warnings, progress=progress, unique_ids=False, note_count=note_count,

@@ -20,6 +20,7 @@ item and progress: its JSON is replaced when it changed; one the import does not
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -38,7 +39,7 @@ BATCH = 2000  # cards written by one executemany: what a streaming import holds 
 # A card item's columns: what is the same for every card is written by SQLite, not bound for each.
 _INSERT = (f"INSERT INTO items (deck, qid, template, anchor, kind, facts, topic, hash, status, state, card) "
            f"VALUES (?, ?, '{CARD_ITEM}', 'card:' || ?3, 'flashcard', json_array(?3), ?, '', ?, {NEW}, ?)")
-_SUFFIXES = 10_000  # a repeated id is numbered up to this; a file repeating one front more is refused
+_UNKNOWN = object()
 
 
 class CardRow(NamedTuple):
@@ -93,7 +94,7 @@ class CardSync:
     updated: int = 0  # content changed: progress kept
     unchanged: int = 0
     retired: int = 0  # stored but not brought by this import: kept with their history, not shown
-    restored: int = 0  # retired before, brought back (counted in updated too)
+    restored: int = 0  # retired before, brought back: arrives again (added, to the learner), its old item
     suspended: int = 0  # newly suspended, following the file
     unsuspended: int = 0
     content: str = ""  # a hash of every card written, in order: the deck's source_hash part
@@ -121,6 +122,7 @@ class CardWriter:
         self._digest = blake2b(digest_size=16)
         self._pending: list[Card] = []
         self._topics: dict[tuple[str, ...], str] = {}
+        self._repeats: dict[str, int] = {}  # a repeated id -> the number its next repeat tries first
         # Items with a larger id than any before were made by this import.
         self._before = conn.execute("SELECT coalesce(max(id), 0) FROM items").fetchone()[0]
         self._fresh = conn.execute("SELECT 1 FROM items WHERE deck = ? LIMIT 1", (deck_key,)).fetchone() is None
@@ -183,14 +185,17 @@ class CardWriter:
         self.conn.execute("PRAGMA ignore_check_constraints = ON")
         try:
             self.conn.executemany(_INSERT, rows)
+            repeated = False
         except sqlite3.IntegrityError:
+            repeated = True
+        finally:
+            self.conn.execute("PRAGMA ignore_check_constraints = OFF")
+        if repeated:
             self.conn.execute("ROLLBACK TO card_batch")
             self.conn.execute("RELEASE card_batch")
             self._digest = digest
             self._careful(batch)
             return
-        finally:
-            self.conn.execute("PRAGMA ignore_check_constraints = OFF")
         self.conn.execute("RELEASE card_batch")
         self.sync.cards += len(batch)
         self.sync.added += len(batch)
@@ -212,6 +217,15 @@ class CardWriter:
                 stored[qid] = (self._before + 1, status, 0, row.json)  # (an id past _before: this import's card)
                 self.sync.added += 1
                 self.sync.suspended += status == SUSPENDED
+            elif found[1] == RETIRED:  # back in the file: arrives again, as a new card would, on its old item
+                key, _, _, kept = found
+                status = self._status(row)
+                self._digest.update(row.json.encode())
+                updates.append((row.json, self._topic(row.tags), status, key))
+                self.sync.restored += 1
+                self.sync.suspended += status == SUSPENDED
+                seen.add(key)
+                marks.append((key,))
             else:
                 key, status, leech, kept = found
                 old = kept if kept is not None else self.legacy.get(qid)  # (a deck stored whole: from its model)
@@ -219,10 +233,7 @@ class CardWriter:
                 if not self.follow and was is not None and was != row.suspended:
                     row = _changed(row, suspended=was)  # a text file cannot say: the card keeps its suspension
                 target = status
-                if status == RETIRED:
-                    target = self._status(row)
-                    self.sync.restored += 1
-                elif self.follow and was is not None and was != row.suspended:
+                if self.follow and was is not None and was != row.suspended:
                     if row.suspended and status == ACTIVE:
                         target = SUSPENDED
                         self.sync.suspended += 1
@@ -232,7 +243,7 @@ class CardWriter:
                 self._digest.update(row.json.encode())
                 if row.json != kept or target != status:
                     updates.append((row.json, self._topic(row.tags), target, key))
-                if row.json != old or status == RETIRED:
+                if row.json != old:
                     self.sync.updated += 1
                 else:
                     self.sync.unchanged += 1
@@ -269,18 +280,17 @@ class CardWriter:
     def _renumber(self, row: CardRow, stored: dict[str, tuple], seen: set[int]) -> tuple[CardRow, str, tuple | None]:
         """A card whose id this import already wrote: the next free id-N (N from 2), with the stored
         item of that id if there is one this import has not brought yet."""
-        for n in range(2, _SUFFIXES):
+        for n in itertools.count(self._repeats.get(row.id, 2)):
             card_id = f"{row.id}-{n}"
             qid = self._qid(card_id)
-            found = stored.get(qid)
-            if found is None:
+            found = stored.get(qid, _UNKNOWN)
+            if found is _UNKNOWN:
                 found = self.conn.execute("SELECT id, status, leech, card FROM items WHERE qid = ?", (qid,)).fetchone()
                 stored[qid] = found = tuple(found) if found else None
             if found is None or (found[0] <= self._before and found[0] not in seen and not self._is_seen(found[0])):
+                self._repeats[row.id] = n + 1  # (as ContentIds keeps the next number of a repeated front)
                 return _changed(row, id=card_id), qid, found
-        from quiz.formats.problems import DeckError, Problem
-
-        raise DeckError([Problem("", 0, "", f"card {row.id!r} repeated more than {_SUFFIXES} times")])
+        raise AssertionError("unreachable")
 
     def _is_seen(self, key: int) -> bool:
         return not self._fresh and self.conn.execute(

@@ -350,9 +350,11 @@ def _import_cards(library: Library, deck: Deck, cards: Iterable[CardRow], path: 
             finish_card_deck(conn, key, deck, sync.content, origin="imported", path=str(path), now_ms=now)
             library._forget(deck.id)
             report.cards = sync.cards
-            report.added, report.updated, report.unchanged = sync.added, sync.updated, sync.unchanged
+            # A card back after being retired is added, to the learner (as a card new to the deck), and
+            # an item restored with its progress, to the questions.
+            report.added, report.updated, report.unchanged = sync.added + sync.restored, sync.updated, sync.unchanged
             report.retired, report.suspended, report.unsuspended = sync.retired, sync.suspended, sync.unsuspended
-            report.questions_added, report.questions_updated = sync.added, sync.updated
+            report.questions_added, report.questions_updated = sync.added, sync.updated + sync.restored
             report.questions_retired = sync.retired
             report.questions = conn.execute("SELECT count(*) FROM items WHERE deck = ? AND status != 'retired'",
                                             (key,)).fetchone()[0]
