@@ -31,6 +31,12 @@ def library(tmp_path):
     lib.close()
 
 
+@pytest.fixture(params=["read here", "read ahead"], autouse=True)
+def reading(request, monkeypatch):
+    """Every test twice: the file read in this process, and in a second one (quiz.study.read_ahead)."""
+    monkeypatch.setenv("QUIZ_READ_AHEAD", "0" if request.param == "read here" else "1")
+
+
 @pytest.fixture
 def small_batches(monkeypatch):
     """Batches of 3 cards: repeats and changes fall across batch boundaries."""

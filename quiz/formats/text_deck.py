@@ -549,13 +549,12 @@ def _header(path: str | Path, root: str | None, deck_id: str | None, warnings: l
 
 def stream_text_deck(path: str | Path, *, deck_id: str | None = None, separator: str | None = None,
                      html: bool | None = None, notetype: str | None = None, deck: str | None = None,
-                     encoding: str | None = None, progress: Callable[[int, int], None] | None = None,
-                     note_count: list[int] | None = None,
-                     make: Callable[..., Card] = imported_card) -> tuple[Deck, Iterator[Card]]:
+                     encoding: str | None = None,
+                     make: Callable[..., Card] = imported_card) -> tuple[Deck, Callable[..., Iterator[Card]]]:
     """read_text_deck as a stream, for an import that stores each card as it is read: the deck
-    without its cards (its `warnings` filled as the cards are read), and the cards, their ids not
-    yet unique (iter_text_cards, unique_ids=False; `make` as there). An empty stream is the caller's
-    no_cards().
+    without its cards, and `cards(progress=None, note_count=None)`, which reads them (as
+    iter_text_cards does, with unique_ids=False and `make`; the deck's `warnings` filled as they are
+    read). An empty stream is the caller's no_cards().
 
     The deck id needs the deck every card names: when the file has a deck column (and no `deck_id`),
     it is read once before, its cards made as far as their deck (as read_text_deck finds it: rows
@@ -571,11 +570,14 @@ def stream_text_deck(path: str | Path, *, deck_id: str | None = None, separator:
             if len(roots) > 1:
                 break
         root = roots.pop() if len(roots) == 1 else None
-    warnings: list[str] = []
-    cards = iter_text_cards(path, separator=separator, html=html, notetype=notetype, deck=deck, encoding=encoding,
-                            warnings=warnings, progress=progress, unique_ids=False, note_count=note_count,
-                            make=make)
-    return _header(path, root, deck_id, warnings), cards
+    header = _header(path, root, deck_id, [])
+
+    def cards(progress: Callable[[int, int], None] | None = None,
+              note_count: list[int] | None = None) -> Iterator[Card]:
+        return iter_text_cards(path, separator=separator, html=html, notetype=notetype, deck=deck,
+                               encoding=encoding, warnings=header.warnings, progress=progress, unique_ids=False,
+                               note_count=note_count, make=make)
+    return header, cards
 
 
 # -- Quizlet ------------------------------------------------------------------------------------

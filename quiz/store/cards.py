@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, replace
 from hashlib import blake2b
 from json.encoder import encode_basestring as _string
@@ -120,7 +120,7 @@ class CardWriter:
         self.sync = CardSync()
         self._prefix = f"{deck_name}\x1f{CARD_ITEM}\x1fcard:".encode()
         self._digest = blake2b(digest_size=16)
-        self._pending: list[Card] = []
+        self._pending: list[CardRow | tuple] = []
         self._topics: dict[tuple[str, ...], str] = {}
         self._repeats: dict[str, int] = {}  # a repeated id -> the number its next repeat tries first
         # Items with a larger id than any before were made by this import.
@@ -132,10 +132,18 @@ class CardWriter:
             conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_seen (id INTEGER PRIMARY KEY)")
             conn.execute("DELETE FROM temp.import_seen")
 
-    def add(self, row: CardRow) -> None:
+    def add(self, row: CardRow | tuple) -> None:
         self._pending.append(row)
         if len(self._pending) >= BATCH:
             self._flush()
+
+    def add_all(self, rows: Iterable[CardRow | tuple]) -> None:
+        """add() each of `rows`, a batch at a time (no call a card: a large file's import is a few)."""
+        rows = iter(rows)
+        while batch := list(itertools.islice(rows, BATCH - len(self._pending))):
+            self._pending.extend(batch)
+            if len(self._pending) >= BATCH:
+                self._flush()
 
     def finish(self) -> CardSync:
         """Write what is pending and retire what the import did not bring; the counts."""
@@ -178,7 +186,13 @@ class CardWriter:
         # The common case, a new deck: one executemany. An id repeated in the batch or met in an
         # earlier one fails the unique qid: the batch is undone and written card by card.
         digest = self._digest.copy()
-        rows = [self._insert(row, self._qid(row.id), self._status(row)) for row in batch]
+        # _insert(row, _qid(row.id), _status(row)) for each row, written out: this runs for every card.
+        prefix, key, topics, topic, follow = self._prefix, self.deck_key, self._topics, self._topic, self.follow
+        # (Rows unpacked: a CardRow, or the plain tuple a reading process sends.)
+        rows = [(key, blake2b(prefix + card_id.encode(), digest_size=8).hexdigest(), card_id,
+                 topics.get(tags) or topic(tags), SUSPENDED if follow and suspended else ACTIVE, text)
+                for card_id, tags, suspended, text in batch]
+        self._digest.update("".join([row[3] for row in batch]).encode())  # (as an update a card)
         self.conn.execute("SAVEPOINT card_batch")
         # The status CHECK costs a third of an insert (its IN list is built again for every row);
         # the rows here carry one of two constants.
@@ -203,6 +217,7 @@ class CardWriter:
 
     def _careful(self, batch: list[CardRow]) -> None:
         """Write a batch card by card against what is stored: new cards added, stored ones compared."""
+        batch = [CardRow._make(row) for row in batch]
         qids = [self._qid(row.id) for row in batch]
         stored = self._stored(qids)
         seen = self._seen([found[0] for found in stored.values() if found[0] <= self._before])

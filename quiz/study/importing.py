@@ -174,19 +174,23 @@ def import_deck(library: Library, path: str | os.PathLike, *, deck_name: str | N
         if kind == "text":
             # Streamed: each card is stored as it is read, so memory stays flat however long the file.
             from quiz.formats.text_deck import stream_text_deck
+            from quiz.store.cards import imported_card_row
+            from quiz.study.read_ahead import read_ahead
 
-            notes = [0]
             storing = None
             if progress is not None:  # reading is storing here: one stage, from the start to the reviews'
                 def storing(done: int, total: int) -> None:
                     progress(_STAGE_START["reviews"] * min(done, total) // max(total, 1), PROGRESS_TOTAL, "store")
-            from quiz.store.cards import imported_card_row
-
-            header, cards = stream_text_deck(path, deck_id=deck_id, progress=storing, note_count=notes,
-                                             make=imported_card_row, **options)
+            header, read_cards = stream_text_deck(path, deck_id=deck_id, make=imported_card_row, **options)
+            notes = [0]
+            # Read in a second process while this one stores, where that is safe; else read here.
+            ahead = read_ahead(lambda progress: read_cards(progress, notes), label=str(path), progress=storing,
+                               finish=lambda: (header.warnings, notes[0]))
             report.deck = header.id
-            _import_cards(library, header, cards, path, report, dry_run, tick, follow_suspensions=False,
-                          streamed=True)
+            _import_cards(library, header, ahead if ahead is not None else read_cards(storing, notes), path, report,
+                          dry_run, tick, follow_suspensions=False, streamed=True)
+            if ahead is not None:
+                header.warnings[:], notes[0] = ahead.result
             report.notes = notes[0]
             report.warnings = list(header.warnings)
         else:
@@ -339,11 +343,12 @@ def _import_cards(library: Library, deck: Deck, cards: Iterable[CardRow], path: 
             key = begin_card_deck(conn, deck, origin="imported", path=str(path), now_ms=now)
             writer = CardWriter(conn, key, deck.id, languages=deck.languages, follow_suspensions=follow_suspensions,
                                 legacy=legacy)
-            for row in cards:
+            cards = iter(cards)
+            for row in itertools.islice(cards, SAMPLE_CARDS):
                 writer.add(row)
-                if len(report.sample) < SAMPLE_CARDS:
-                    card = card_from_json(row.json)
-                    report.sample.append((card.front.get(lang), card.back.get(lang)))
+                card = card_from_json(row[3])  # (a CardRow, or a plain tuple from a reading process)
+                report.sample.append((card.front.get(lang), card.back.get(lang)))
+            writer.add_all(cards)
             sync = writer.finish()
             if not sync.cards:
                 raise no_cards(path, deck.warnings)

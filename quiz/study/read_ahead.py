@@ -1,0 +1,157 @@
+"""Read a file in a second process while this one stores what it reads.
+
+    rows = read_ahead(lambda progress: read_cards(progress), progress=storing, finish=lambda: warnings)
+    if rows is None:                   # forking is not safe or not useful here: read in this process
+        ...
+    for row in rows: ...               # what the reader made, as plain tuples, in order
+    rows.result                        # what finish() returned in the child, once the rows are all read
+
+A large text import is CPU-bound in two halves of about the same size: parsing the rows into cards
+(Python) and writing them (SQLite). A forked child runs the first while this process runs the
+second, on the other core. What the child makes passes through a pipe, pickled a batch at a time,
+so memory stays flat: the pipe holds a batch or two and the child waits while it is full. The child
+never touches the database; it reads the file, sends its rows, its progress and at the end what
+`finish()` returns, or the DeckError it met, then exits. Stopping early (an error while storing, a
+cancel) kills it.
+
+Used only where forking is safe and worth it: os.fork exists, there are two CPUs or more, and the
+caller is the main thread (`quiz import`; the app imports in a worker thread and reads in its own
+process). QUIZ_READ_AHEAD=0 turns it off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import pickle
+import signal
+import threading
+from collections.abc import Callable, Iterator
+
+from quiz.formats.problems import DeckError, Problem
+
+BATCH = 1000  # rows a message (about 200 KB of a text import's)
+PIPE_BYTES = 1 << 20
+_ENV = "QUIZ_READ_AHEAD"
+
+
+def read_ahead(produce: Callable[[Callable[[int, int], None] | None], Iterator], *, label: str,
+               progress: Callable[[int, int], None] | None = None,
+               finish: Callable[[], object] = lambda: None) -> ReadAhead | None:
+    """`produce(progress)` run in a child process, its rows yielded here; None when it cannot be
+    (then the caller runs produce itself). `label` names the file in an error."""
+    if not _worth_it():
+        return None
+    return ReadAhead(produce, label, progress, finish)
+
+
+def _worth_it() -> bool:
+    if os.environ.get(_ENV) == "0" or not hasattr(os, "fork"):
+        return False
+    if threading.current_thread() is not threading.main_thread():
+        return False
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    return cpus >= 2
+
+
+class ReadAhead:
+    """The rows a forked child reads, as an iterator (once). See the module doc."""
+
+    def __init__(self, produce, label: str, progress, finish):
+        self.result: object = None
+        self._label, self._progress = label, progress
+        read, write = os.pipe()
+        _widen(write)
+        pid = os.fork()
+        if pid == 0:  # the child: read, send, exit (never returns)
+            os.close(read)
+            _child(write, produce, finish)
+        os.close(write)
+        self._pid: int | None = pid
+        self._pipe = os.fdopen(read, "rb")
+
+    def __iter__(self) -> Iterator[tuple]:
+        load, pipe = pickle.load, self._pipe
+        try:
+            while True:
+                try:
+                    kind, payload = load(pipe)
+                except (EOFError, pickle.UnpicklingError, OSError):
+                    raise DeckError([Problem(self._label, 0, "", "could not be read to the end "
+                                                                 "(the process reading it stopped)")]) from None
+                if kind == "rows":
+                    yield from payload
+                elif kind == "progress":
+                    if self._progress is not None:
+                        self._progress(*payload)
+                elif kind == "end":
+                    self.result = payload
+                    return
+                elif kind == "problems":
+                    raise DeckError(payload)
+                else:  # "error": an exception the child could not help
+                    raise payload
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the child if it is still reading, and reap it."""
+        if self._pid is not None:
+            with contextlib.suppress(ProcessLookupError):  # (gone already)
+                os.kill(self._pid, signal.SIGKILL)
+            os.waitpid(self._pid, 0)
+            self._pid = None
+        self._pipe.close()
+
+
+def _widen(fd: int) -> None:
+    """Let the pipe hold a few batches (64 KiB by default: less than one), so the child reads on while
+    this process writes a batch; bounded all the same (Linux's default limit is 1 MiB)."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):
+        pass  # the default size: slower, not wrong
+
+
+def _child(fd: int, produce, finish) -> None:
+    gc.disable()  # (a short-lived process: what it makes is sent and dropped)
+    status = 0
+    try:
+        with os.fdopen(fd, "wb") as pipe:
+            def send(kind: str, payload) -> None:
+                pickle.dump((kind, payload), pipe, protocol=pickle.HIGHEST_PROTOCOL)
+
+            batch: list[tuple] = []
+
+            def progress(done: int, total: int) -> None:
+                send("rows", batch)  # the rows read so far first: the parent reports progress as it stores
+                batch.clear()
+                send("progress", (done, total))
+
+            try:
+                for row in produce(progress):
+                    batch.append(tuple(row))
+                    if len(batch) >= BATCH:
+                        send("rows", batch)
+                        batch.clear()
+                send("rows", batch)
+                send("end", finish())
+            except DeckError as error:
+                send("rows", batch)  # the rows before it, as reading here would have given them
+                send("problems", error.problems)
+            except Exception as error:
+                send("rows", batch)
+                try:
+                    send("error", error)
+                except Exception:
+                    send("error", RuntimeError(f"{type(error).__name__}: {error}"))
+    except BaseException:
+        status = 1
+    finally:
+        os._exit(status)

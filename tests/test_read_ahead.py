@@ -1,0 +1,92 @@
+"""Reading a file in a second process while this one stores (quiz.study.read_ahead)."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from quiz.formats.problems import DeckError, Problem
+from quiz.study import read_ahead as module
+from quiz.study.read_ahead import read_ahead
+
+pytestmark = pytest.mark.skipif(not module._worth_it(), reason="needs fork and two CPUs")
+
+
+def no_child_left() -> bool:
+    """No child process of this one, running or unreaped."""
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_rows_progress_and_result_come_through_in_order():
+    seen = []
+
+    def produce(progress):
+        for n in range(2_500):
+            if n % 1_000 == 0:
+                progress(n, 2_500)
+            yield ("row", n, n % 3 == 0, "text" * (n % 5))
+
+    rows = read_ahead(produce, label="x.tsv", progress=lambda done, total: seen.append(("progress", done)),
+                      finish=lambda: {"warnings": ["w"], "notes": 7})
+    for row in rows:
+        seen.append(row)
+    assert [item for item in seen if item[0] == "row"] == [("row", n, n % 3 == 0, "text" * (n % 5))
+                                                         for n in range(2_500)]
+    # each progress after the rows read before it, as the reader called it
+    assert [i for i, item in enumerate(seen) if item[0] == "progress"] == [0, 1_001, 2_002]
+    assert rows.result == {"warnings": ["w"], "notes": 7}
+    assert no_child_left()
+
+
+def test_a_deck_error_in_the_child_is_raised_here_after_the_rows_before_it():
+    def produce(progress):
+        yield (1,)
+        yield (2,)
+        raise DeckError([Problem("x.tsv", 9, "", "a quoted field starting on line 9 is never closed")])
+
+    got = []
+    with pytest.raises(DeckError) as error:
+        for row in read_ahead(produce, label="x.tsv"):
+            got.append(row)
+    assert got == [(1,), (2,)]
+    assert str(error.value) == "x.tsv:9: a quoted field starting on line 9 is never closed"
+    assert no_child_left()
+
+
+def test_a_child_that_dies_is_one_clear_error():
+    def produce(progress):
+        yield (1,)
+        os._exit(3)
+
+    with pytest.raises(DeckError, match=r"^x\.tsv: could not be read to the end"):
+        list(read_ahead(produce, label="x.tsv"))
+    assert no_child_left()
+
+
+def test_stopping_early_stops_the_child():
+    def produce(progress):
+        n = 0
+        while True:  # never ends by itself
+            yield (n,)
+            n += 1
+
+    rows = iter(read_ahead(produce, label="x.tsv"))
+    assert [next(rows) for _ in range(5)] == [(n,) for n in range(5)]
+    rows.close()
+    assert no_child_left()
+
+
+def test_not_from_another_thread_or_when_turned_off(monkeypatch):
+    made = []
+    thread = threading.Thread(target=lambda: made.append(read_ahead(lambda progress: iter(()), label="x")))
+    thread.start()
+    thread.join()
+    assert made == [None]
+    monkeypatch.setenv("QUIZ_READ_AHEAD", "0")
+    assert read_ahead(lambda progress: iter(()), label="x") is None
