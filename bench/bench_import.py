@@ -8,9 +8,11 @@
    bench_readers.build_apkg): whole-process `quiz import` into a fresh database against a whole
    process running Anki's importer (`Collection.import_anki_package`) into a fresh collection; then
    where quiz's time goes, from the import's own progress stages (in-process).
-2. A TSV of --rows and 4x --rows rows: the streaming reader (iter_text_cards) in rows per second and
-   peak Python memory (tracemalloc), which stays flat as the file grows; a whole Deck
-   (read_text_deck) for contrast.
+2. A TSV of --rows and 4x --rows rows: the streaming readers (iter_text_rows, iter_text_cards) in
+   rows per second and peak Python memory (tracemalloc), a whole Deck (read_text_deck) for contrast;
+   then what the target is about, `quiz import` of the file into a fresh database: the import itself
+   (read, store, commit) and the whole process, in rows per second, and the process's peak RSS, which
+   stays flat as the file grows.
 """
 
 from __future__ import annotations

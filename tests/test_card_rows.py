@@ -299,3 +299,11 @@ def test_many_repeats_of_one_front_are_numbered_in_one_pass(library, tmp_path, s
     assert ids == [ids[0]] + [f"{ids[0]}-{n}" for n in range(2, 301)]
     # a lookup or two a repeat, not one for every number below it (300 repeats: 45,000)
     assert first <= 2 * 300 and len(looked_up) - first <= 2 * 300
+
+
+def test_a_file_making_no_cards_says_why(library, tmp_path):
+    path = write(tmp_path / "empty.tsv", ["front only\t", "\tback only"])
+    with pytest.raises(DeckError, match=r"no cards found \(.*empty\.tsv:3: warning: no card: the front or the back is "
+                                        r"empty\)"):
+        import_deck(library, path)
+    assert library.decks() == []

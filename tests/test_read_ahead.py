@@ -90,3 +90,53 @@ def test_not_from_another_thread_or_when_turned_off(monkeypatch):
     assert made == [None]
     monkeypatch.setenv("QUIZ_READ_AHEAD", "0")
     assert read_ahead(lambda progress: iter(()), label="x") is None
+
+
+@pytest.fixture
+def library(tmp_path):
+    from quiz.config import StudyConfig
+    from quiz.study.engine import Library
+
+    lib = Library.open(tmp_path / "quiz.db", config=StudyConfig(), clock=lambda: 1_800_000_000_000,
+                       sync_bundled=False)
+    yield lib
+    lib.close()
+
+
+def big_file(tmp_path):
+    path = tmp_path / "big.tsv"
+    path.write_text("".join(f"front {n}\tback {n}\n" for n in range(30_000)), encoding="utf-8")
+    return path
+
+
+def test_an_import_failing_before_its_first_row_stops_the_reader(library, tmp_path):
+    from quiz.study.importing import import_deck
+
+    with pytest.raises(DeckError, match="one quiz ships"):
+        import_deck(library, big_file(tmp_path), deck_name="russia-allies")
+    assert no_child_left()
+
+
+def test_an_ignored_sigchld_does_not_fail_the_import(library, tmp_path):
+    import signal
+
+    from quiz.study.importing import import_deck
+
+    before = signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # (the kernel reaps the reader itself)
+    try:
+        assert import_deck(library, big_file(tmp_path)).added == 30_000
+    finally:
+        signal.signal(signal.SIGCHLD, before)
+
+
+def test_a_fork_that_fails_falls_back_to_reading_here(library, tmp_path, monkeypatch):
+    import errno
+
+    from quiz.study.importing import import_deck
+
+    def no_fork():
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert read_ahead(lambda progress: iter(()), label="x") is None
+    assert import_deck(library, big_file(tmp_path)).added == 30_000

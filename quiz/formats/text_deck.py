@@ -560,16 +560,27 @@ def stream_text_deck(path: str | Path, *, deck_id: str | None = None, separator:
     it is read once before, its cards made as far as their deck (as read_text_deck finds it: rows
     that make no card do not count). Raises DeckError."""
     with TextFile(path, separator=separator, encoding=encoding) as text_file:
-        deck_column, named = text_file.header.deck_column, split_deck_name(deck or text_file.header.deck or "")
-    root = named[0] if named else None
-    if deck_id is None and deck_column:
-        roots: set[str | None] = set()
+        named = split_deck_name(deck or text_file.header.deck or "")
+        default, column = (named[0] if named else None), text_file.header.deck_column - 1
+        root = default
+        if deck_id is None and column >= 0:
+            # The rows' decks first (a tenth of making the cards): one root for all is the answer.
+            roots: set[str | None] = set()
+            for _, fields in text_file.rows():
+                roots.add((split_deck_name(fields[column]) or named or (None,))[0] if column < len(fields)
+                          else default)
+                if len(roots) > 1:
+                    break
+            root = roots.pop() if len(roots) == 1 else None
+    if deck_id is None and column >= 0 and root is None and roots:
+        # Several: only those of rows that make cards count, as read_text_deck finds them.
+        cards_roots: set[str | None] = set()
         for deck_path in iter_text_cards(path, separator=separator, html=html, notetype=notetype, deck=deck,
                                          encoding=encoding, unique_ids=False, make=_deck_root):
-            roots.add(deck_path)
-            if len(roots) > 1:
+            cards_roots.add(deck_path)
+            if len(cards_roots) > 1:
                 break
-        root = roots.pop() if len(roots) == 1 else None
+        root = cards_roots.pop() if len(cards_roots) == 1 else None
     header = _header(path, root, deck_id, [])
 
     def cards(progress: Callable[[int, int], None] | None = None,

@@ -35,6 +35,7 @@ failure; it is called once after the commit, with done == total and stage "done"
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import itertools
 import os
@@ -187,10 +188,13 @@ def import_deck(library: Library, path: str | os.PathLike, *, deck_name: str | N
             ahead = read_ahead(lambda progress: read_cards(progress, notes), label=str(path), progress=storing,
                                finish=lambda: (header.warnings, notes[0]))
             report.deck = header.id
-            _import_cards(library, header, ahead if ahead is not None else read_cards(storing, notes), path, report,
-                          dry_run, tick, follow_suspensions=False, streamed=True)
-            if ahead is not None:
-                header.warnings[:], notes[0] = ahead.result
+            def from_ahead():
+                yield from ahead
+                header.warnings[:], notes[0] = ahead.result  # (before "no cards found" may need them)
+            rows = read_cards(storing, notes) if ahead is None else from_ahead()
+            with ahead or contextlib.nullcontext():  # the reading process stopped however this ends
+                _import_cards(library, header, rows, path, report, dry_run, tick, follow_suspensions=False,
+                              streamed=True)
             report.notes = notes[0]
             report.warnings = list(header.warnings)
         else:

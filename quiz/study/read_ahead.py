@@ -43,7 +43,10 @@ def read_ahead(produce: Callable[[Callable[[int, int], None] | None], Iterator],
     (then the caller runs produce itself). `label` names the file in an error."""
     if not _worth_it():
         return None
-    return ReadAhead(produce, label, progress, finish)
+    try:
+        return ReadAhead(produce, label, progress, finish)
+    except OSError:  # no process or pipe to be had (a process limit, no memory): read here
+        return None
 
 
 def _worth_it() -> bool:
@@ -59,20 +62,38 @@ def _worth_it() -> bool:
 
 
 class ReadAhead:
-    """The rows a forked child reads, as an iterator (once). See the module doc."""
+    """The rows a forked child reads, as an iterator (once), and a context manager that stops the
+    child however the caller ends (the iterator does on its own once started). See the module doc."""
 
     def __init__(self, produce, label: str, progress, finish):
         self.result: object = None
         self._label, self._progress = label, progress
         read, write = os.pipe()
-        _widen(write)
-        pid = os.fork()
-        if pid == 0:  # the child: read, send, exit (never returns)
+        try:
+            _widen(write)
+            # Ctrl+C held back across the fork: in the child it would unwind the caller's stack (and
+            # close the caller's database) before _child could take over; the caller gets it after.
+            interrupt = {signal.SIGINT}
+            signal.pthread_sigmask(signal.SIG_BLOCK, interrupt)
+            try:
+                pid = os.fork()
+                if pid == 0:  # the child: read, send, exit (never returns)
+                    _child(read, write, produce, finish)
+            finally:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, interrupt)
+        except BaseException:
             os.close(read)
-            _child(write, produce, finish)
+            os.close(write)
+            raise
         os.close(write)
         self._pid: int | None = pid
         self._pipe = os.fdopen(read, "rb")
+
+    def __enter__(self) -> ReadAhead:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def __iter__(self) -> Iterator[tuple]:
         load, pipe = pickle.load, self._pipe
@@ -80,7 +101,7 @@ class ReadAhead:
             while True:
                 try:
                     kind, payload = load(pipe)
-                except (EOFError, pickle.UnpicklingError, OSError):
+                except Exception:  # cut short, or what the child sent cannot be made here
                     raise DeckError([Problem(self._label, 0, "", "could not be read to the end "
                                                                  "(the process reading it stopped)")]) from None
                 if kind == "rows":
@@ -99,12 +120,13 @@ class ReadAhead:
             self.close()
 
     def close(self) -> None:
-        """Stop the child if it is still reading, and reap it."""
-        if self._pid is not None:
+        """Stop the child if it is still reading, and reap it (once; again does nothing)."""
+        pid, self._pid = self._pid, None
+        if pid is not None:
             with contextlib.suppress(ProcessLookupError):  # (gone already)
-                os.kill(self._pid, signal.SIGKILL)
-            os.waitpid(self._pid, 0)
-            self._pid = None
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):  # reaped already (SIGCHLD ignored)
+                os.waitpid(pid, 0)
         self._pipe.close()
 
 
@@ -119,10 +141,13 @@ def _widen(fd: int) -> None:
         pass  # the default size: slower, not wrong
 
 
-def _child(fd: int, produce, finish) -> None:
-    gc.disable()  # (a short-lived process: what it makes is sent and dropped)
+def _child(read: int, fd: int, produce, finish) -> None:
     status = 0
     try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops this process when it stops
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        os.close(read)
+        gc.disable()  # (a short-lived process: what it makes is sent and dropped)
         with os.fdopen(fd, "wb") as pipe:
             def send(kind: str, payload) -> None:
                 pickle.dump((kind, payload), pipe, protocol=pickle.HIGHEST_PROTOCOL)
