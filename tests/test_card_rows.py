@@ -35,6 +35,11 @@ def library(tmp_path):
 def reading(request, monkeypatch):
     """Every test twice: the file read in this process, and in a second one (quiz.study.read_ahead)."""
     monkeypatch.setenv("QUIZ_READ_AHEAD", "0" if request.param == "read here" else "1")
+    if request.param == "read ahead":
+        from quiz.study.read_ahead import _worth_it
+
+        if not _worth_it():
+            pytest.skip("reading ahead needs fork, two CPUs and no other thread")
 
 
 @pytest.fixture

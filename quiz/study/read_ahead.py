@@ -15,8 +15,8 @@ never touches the database; it reads the file, sends its rows, its progress and 
 cancel) kills it.
 
 Used only where forking is safe and worth it: os.fork exists, there are two CPUs or more, and the
-caller is the main thread (`quiz import`; the app imports in a worker thread and reads in its own
-process). QUIZ_READ_AHEAD=0 turns it off.
+caller is the process's only thread (`quiz import`; the app imports in a worker thread and reads in
+its own process). QUIZ_READ_AHEAD=0 turns it off.
 """
 
 from __future__ import annotations
@@ -52,7 +52,9 @@ def read_ahead(produce: Callable[[Callable[[int, int], None] | None], Iterator],
 def _worth_it() -> bool:
     if os.environ.get(_ENV) == "0" or not hasattr(os, "fork"):
         return False
-    if threading.current_thread() is not threading.main_thread():
+    # Forked with other threads running, the child could inherit a lock one of them held (the
+    # allocator's, SQLite's) and never get it: only from a process of one thread (the CLI).
+    if threading.current_thread() is not threading.main_thread() or threading.active_count() > 1:
         return False
     try:
         cpus = len(os.sched_getaffinity(0))
