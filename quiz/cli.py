@@ -489,14 +489,20 @@ def export(ctx: click.Context, deck: str, fmt: str | None, output: str, lang: st
 
 
 def _write_atomically(path, text: str) -> None:
-    """Write the whole file or nothing: a temporary file beside it, then renamed over it."""
+    """Write the whole file or nothing: a temporary file beside it, then renamed over it (through a
+    symlink, the file it names; a device or a pipe is written into)."""
     import os
     import tempfile
 
-    from quiz.paths import usual_file_mode
+    from quiz.paths import output_target, usual_file_mode
 
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+        path, whole = output_target(path)
+        if not whole:
+            with path.open("w", encoding="utf-8", newline="") as file:
+                file.write(text)
+            return
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         try:
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
                 file.write(text)

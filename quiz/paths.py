@@ -64,3 +64,17 @@ def usual_file_mode(temporary: str | Path, target: Path) -> None:
     # A file system that keeps no modes (FAT, some network drives) refuses: the file is written all the same.
     with contextlib.suppress(OSError):
         os.chmod(temporary, mode)
+
+
+def output_target(path: str | Path) -> tuple[Path, bool]:
+    """Where writing to `path` goes, and whether to replace it whole: through symlinks to the file
+    they name (the link stays a link), and True for a regular file or one not there yet (made
+    beside, then renamed over it), False for a device or a pipe (/dev/stdout, a FIFO: written into,
+    never replaced by a file)."""
+    import stat
+
+    real = Path(os.path.realpath(path))
+    try:
+        return real, stat.S_ISREG(os.stat(real).st_mode)
+    except FileNotFoundError:
+        return real, True

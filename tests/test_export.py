@@ -388,6 +388,29 @@ def test_an_exported_file_gets_a_new_file_s_mode_or_keeps_the_one_it_replaces(ru
         os.umask(old)
 
 
+def test_an_export_through_a_symlink_or_into_a_pipe_writes_where_it_points(runner, tmp_path):
+    import os
+    import threading
+
+    db = str(tmp_path / "q.db")
+    for fmt in ("csv", "apkg"):
+        real, link = tmp_path / f"real.{fmt}", tmp_path / f"link.{fmt}"
+        real.write_text("old")
+        link.symlink_to(real.name)
+        assert runner.invoke(main, ["--db", db, "export", "russia-allies", "-o", str(link)]).exit_code == 0
+        assert link.is_symlink() and real.read_bytes() != b"old" and real.stat().st_size > 100, fmt
+
+        fifo = tmp_path / f"pipe.{fmt}"
+        os.mkfifo(fifo)
+        got = []
+        reader = threading.Thread(target=lambda fifo=fifo, got=got: got.append(fifo.read_bytes()), daemon=True)
+        reader.start()
+        result = runner.invoke(main, ["--db", db, "export", "russia-allies", "--format", fmt, "-o", str(fifo)])
+        reader.join(10)
+        assert result.exit_code == 0, result.output
+        assert fifo.is_fifo() and got and got[0] == real.read_bytes(), fmt  # what the file got, through the pipe
+
+
 @needs_fixtures
 def test_quiz_export_apkg_suspends_the_cards_the_learner_suspended(runner, tmp_path):
     from quiz.study.engine import Library
