@@ -408,7 +408,7 @@ def import_(ctx: click.Context, paths: tuple[str, ...], deck_name: str | None, f
             reports.append(report)
             if not as_json:
                 for warning in report.warnings:
-                    click.echo(f"quiz: warning: {warning}", err=True)
+                    click.echo(f"quiz: {warning}", err=True)  # (each says "warning:" itself)
                 click.echo(report.summary())
         if as_json:
             click.echo(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=1))

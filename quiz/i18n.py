@@ -72,7 +72,7 @@ UI: dict[str, dict[str, str]] = {
     "import.no_file": {"en": "No such file: {path}", "id": "Berkas tidak ada: {path}"},
     "import.reading": {"en": "Reading the file…", "id": "Membaca berkas…"},
     "import.stage.read": {"en": "Reading the file…", "id": "Membaca berkas…"},
-    "import.stage.store": {"en": "Making the questions…", "id": "Membuat soal…"},
+    "import.stage.store": {"en": "Importing the cards…", "id": "Mengimpor kartu…"},
     "import.stage.reviews": {"en": "Replaying the review history…", "id": "Memutar ulang riwayat ulasan…"},
     "import.stage.commit": {"en": "Saving…", "id": "Menyimpan…"},
     "import.cancelling": {"en": "Cancelling…", "id": "Membatalkan…"},

@@ -368,8 +368,9 @@ def _import_cards(library: Library, deck: Deck, cards: Iterable[CardRow], path: 
             report.questions = conn.execute("SELECT count(*) FROM items WHERE deck = ? AND status != 'retired'",
                                             (key,)).fetchone()[0]
             report.questions_unchanged = report.questions - report.questions_added - report.questions_updated
-            tick("reviews", 0, 1)
-            _import_reviews(conn, library.scheduling(stored_deck(conn, deck.id)), key, deck, report, tick)
+            if deck.reviews:  # (no "replaying the history" for a file without one)
+                tick("reviews", 0, 1)
+                _import_reviews(conn, library.scheduling(stored_deck(conn, deck.id)), key, deck, report, tick)
             tick("commit", 0, 1)  # the last moment a cancel takes effect
             if dry_run:
                 raise _DryRun
@@ -524,4 +525,5 @@ def _place_media(deck: Deck, staging: Path, target: Path, report: ImportReport) 
                 continue
             os.replace(source, destination)
     except OSError as error:
-        report.warnings.append(f"{report.path}: media not copied into {target}: {error.strerror or error}")
+        report.warnings.append(str(Problem(report.path, 0, "", f"media not copied into {target}: "
+                                                              f"{error.strerror or error}", severity="warning")))
