@@ -358,7 +358,9 @@ def _separator(value: str | None) -> str | None:
 
 @main.command("import")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option("--deck", "deck_name", metavar="NAME", help="The deck to import into (default: the file's own deck).")
+@click.option("--deck", "deck_name", metavar="NAME",
+              help="The deck's name (default: the file's own deck). A deck of that name already there becomes "
+                   "this file's cards: the ones the file lacks are retired (their history kept).")
 @click.option("--format", "fmt", type=click.Choice(["anki", "text", "quizlet", "yaml"]),
               help="The file's kind (default: from its name; a zip is an Anki package; a .txt laid out as "
                    "Quizlet's custom export is one).")
@@ -405,6 +407,10 @@ def import_(ctx: click.Context, paths: tuple[str, ...], deck_name: str | None, f
                 if as_json and reports:
                     click.echo(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=1))
                 raise QuizError(str(error)) from None
+            except KeyboardInterrupt:  # (rolled back already: say so, rather than click's bare "Aborted!")
+                done = f" ({len(reports)} file{'s' if len(reports) != 1 else ''} before it imported)" if reports else ""
+                click.echo(f"\nquiz: {path}: interrupted: nothing imported from it{done}", err=True)
+                sys.exit(130)
             reports.append(report)
             if not as_json:
                 for warning in report.warnings:

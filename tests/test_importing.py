@@ -374,6 +374,25 @@ def test_quiz_import_says_each_warning_once(runner, tmp_path):
     assert done.stderr.splitlines() == [f"quiz: {path}:3: warning: no card: the front or the back is empty"]
 
 
+def test_quiz_import_interrupted_says_what_was_kept(runner, tmp_path, monkeypatch):
+    real = importing.import_deck
+    calls = []
+
+    def interrupted(*args, **kwargs):
+        calls.append(args[1])
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "import_deck", interrupted)
+    second = TEXT / "quizlet-tab.txt"
+    done = runner.invoke(main, ["--db", str(tmp_path / "q.db"), "import", str(ANKI / "chemistry-modern.apkg"),
+                                str(second)])
+    assert done.exit_code == 130
+    assert done.stderr.splitlines()[-1] == f"quiz: {second}: interrupted: nothing imported from it (1 file before it " \
+                                           "imported)"
+
+
 def test_quiz_import_bad_input_is_one_line_and_exit_1(runner, tmp_path):
     db = str(tmp_path / "q.db")
     bad = tmp_path / "bad.csv"
