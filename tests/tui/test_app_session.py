@@ -472,3 +472,21 @@ async def test_keys_held_for_a_start_with_nothing_to_study_do_not_reach_the_deck
         screen = await first_question(pilot)
         await settle(pilot)
         assert review_count(db_path) == 0 and screen.phase == "asking" and not app.starting()
+
+
+async def test_two_decks_of_one_title_are_told_apart_by_their_names(make_app, db_path, tmp_path):
+    from quiz.config import StudyConfig
+    from quiz.study.engine import Library
+    from quiz.study.importing import import_deck
+
+    words = tmp_path / "words.tsv"
+    words.write_text("#separator:tab\ndog\tanjing\ncat\tkucing\n", encoding="utf-8")
+    with Library.open(db_path, config=StudyConfig(), sync_bundled=False) as library:
+        for name in ("words-a", "words-b"):
+            import_deck(library, words, deck_name=name)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, lambda: app.screen.query_one("#decks").row_count == 5)
+        text = screen_text(app)
+        assert "words (words-a)" in text and "words (words-b)" in text
+        assert "Capitals" in text and "Capitals (" not in text  # a title of its own stays as it is

@@ -79,16 +79,21 @@ class HomeScreen(QuizScreen):
         if self.app.library is None:
             note.update(Text(self.app.library_error or t("app.loading")))
             return
-        self.app.deck_titles = [(s.deck, clean(s.title_in(lang))) for s in self.summaries]
+        titles = [clean(s.title_in(lang)) for s in self.summaries]
+        # Two decks of one title (a deck imported twice, under two names) are told apart by their names.
+        shared = {title for title in titles if titles.count(title) > 1}
+        titles = [f"{title} ({s.deck})" if title in shared else title
+                  for title, s in zip(titles, self.summaries, strict=True)]
+        self.app.deck_titles = [(s.deck, title) for s, title in zip(self.summaries, titles, strict=True)]
         selected = table.cursor_row
         columns = [(t("home.deck"), "deck")]
         columns += [(Text(t(f"home.{key}"), justify="right"), key) for key in ("new", "due", "learned")]
         columns.append((t("home.last"), "last"))
         rows = []
-        for summary in self.summaries:
+        for summary, title in zip(self.summaries, titles, strict=True):
             learned = summary.total - summary.new - summary.suspended
             # Deck titles are deck data: rich Text, never markup.
-            rows.append(([Text(clean(summary.title_in(lang))), Text(str(summary.new), justify="right"),
+            rows.append(([Text(title), Text(str(summary.new), justify="right"),
                           Text(str(summary.due), justify="right"),  # due now, learning steps included
                           Text(str(learned), justify="right"), Text(_last_studied(summary.last_studied, lang))],
                          summary.deck))
