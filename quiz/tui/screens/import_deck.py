@@ -298,7 +298,8 @@ class ImportScreen(QuizScreen):
                            updated=report.questions_updated, unchanged=report.questions_unchanged))
         if report.retired or report.questions_retired:
             lines.append(t("import.retired", cards=report.retired, questions=report.questions_retired))
-        lines.append(t("import.history", reviews=report.reviews, known=report.reviews_known))
+        if report.format == "anki" or report.reviews or report.reviews_known:  # (a text file has no history)
+            lines.append(t("import.history", reviews=report.reviews, known=report.reviews_known))
         if report.suspended:
             lines.append(t("import.suspended", n=report.suspended))
         if report.media:
