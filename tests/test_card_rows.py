@@ -209,10 +209,12 @@ text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
 
 @given(card_id=text, front=text, back=text, explain=st.none() | text, tags=st.lists(text, max_size=3).map(tuple),
        guid=st.none() | text, ord=st.integers(0, 20), deck_path=st.lists(text, max_size=3).map(tuple),
-       note_type=st.none() | text)
-def test_a_text_row_s_card_json_is_the_card_s(card_id, front, back, explain, tags, guid, ord, deck_path, note_type):
-    row = card_store.imported_card_row(card_id, front, back, explain, tags, guid, ord, deck_path, note_type)
-    card = imported_card(card_id, front, back, explain, tags, guid, ord, deck_path, note_type)
+       note_type=st.none() | text, media=st.lists(text, max_size=2).map(tuple))
+def test_a_text_row_s_card_json_is_the_card_s(card_id, front, back, explain, tags, guid, ord, deck_path, note_type,
+                                              media):
+    row = card_store.imported_card_row(card_id, front, back, explain, tags, guid, ord, deck_path, note_type,
+                                       media=media)
+    card = imported_card(card_id, front, back, explain, tags, guid, ord, deck_path, note_type, media=media)
     assert row == card_store.card_row(card)
     assert row.json == card_to_json(card)
 
@@ -312,3 +314,18 @@ def test_a_file_making_no_cards_says_why(library, tmp_path):
                                         r"empty\)"):
         import_deck(library, path)
     assert library.decks() == []
+
+
+def test_a_text_export_s_pictures_stay_the_cards_media(library):
+    """Anki's "Notes in Plain Text" keeps <img>: re-imported over the package's deck, a card still
+    shows its file (the package put it in the deck's media folder), and an .apkg export takes it."""
+    from pathlib import Path
+
+    fixtures = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "anki"
+    if not fixtures.is_dir():
+        pytest.skip("needs ../shared/fixtures")
+    import_deck(library, fixtures / "chemistry-modern.apkg")
+    before = {c.id: c.media for c in load_model(library.db.conn, "chemistry").cards if c.media}
+    import_deck(library, fixtures / "chemistry-notes.txt")
+    after = {c.id: c.media for c in load_model(library.db.conn, "chemistry").cards if c.media}
+    assert after == before == {card_id: ("red-square.png",) for card_id in before} and len(before) >= 1

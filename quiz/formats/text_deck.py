@@ -56,7 +56,7 @@ from quiz.formats.anki_notes import (
     stock_cards,
     stock_kind,
 )
-from quiz.formats.html_text import html_to_text, is_html, one_line, plain_to_text
+from quiz.formats.html_text import html_to_text, is_html, one_line, placeholder, plain_to_text
 from quiz.formats.problems import DeckError, Problem
 from quiz.model import Card, Deck, LocalText, imported_card
 
@@ -420,7 +420,13 @@ def iter_text_cards(path: str | Path, *, separator: str | None = None, html: boo
             html = header.html
         if html is None:
             html = any(is_html(field) for row in first for field in row.fields)
-        text: Callable[[str], str] = html_to_text if html else _plain
+        text: Callable[[str], str] = _plain
+        shown: list[str] = []  # the media files the row's fields show (an HTML export's <img>, [sound:])
+        if html:
+            hook = _media_hook(shown)
+
+            def text(field: str) -> str:
+                return html_to_text(field, hook)
         labels = [label.lower() for label in header.columns]
         tags_column = header.tags_column or (labels.index("tags") + 1 if "tags" in labels else 0)
         guid_col, type_col, deck_col = header.guid_column, header.notetype_column, header.deck_column
@@ -457,6 +463,7 @@ def iter_text_cards(path: str | Path, *, separator: str | None = None, html: boo
                 kind = kinds[type_name] = stock_kind(type_name)
             if kind is None:
                 kind = CLOZE if values and "{{c" in values[0] and cloze_numbers(values[0]) else BASIC
+            shown.clear()
             rendered = stock_cards(kind, values, text)
             if not rendered:
                 notes.add(line, "no card: " + ("no cloze deletion" if kind == CLOZE else
@@ -480,14 +487,34 @@ def iter_text_cards(path: str | Path, *, separator: str | None = None, html: boo
                 tags = header.tags
             note_type = type_name or STOCK[kind].name
             shown_guid = (plain_to_text(guid) or None) if guid else None
+            media = tuple(dict.fromkeys(shown)) if shown else ()
             tally[0] += 1
             for card_ord, front, back, explain in rendered:
                 count += 1
                 if count > MAX_CARDS:
                     raise text_file.error(line, "", f"more than {MAX_CARDS} cards")
                 yield make(guid_card_id(guid, card_ord) if guid else content_id(front), front, back, explain,
-                                    tags, shown_guid, card_ord, deck_path, note_type)
+                           tags, shown_guid, card_ord, deck_path, note_type, media=media)
         notes.finish()
+
+
+def _media_hook(shown: list[str]) -> Callable[[str, str], str]:
+    """html_to_text's media hook for a text export: the placeholder a package's card shows, and the
+    file's name noted in `shown` (the file itself is the deck's, from its package, if it came)."""
+    from urllib.parse import unquote
+
+    from quiz.formats.anki_package import safe_media_name
+
+    def media(kind: str, src: str) -> str:
+        if src.startswith("data:"):
+            return placeholder(kind, "")
+        if "://" in src:
+            return placeholder(kind, src[:200])
+        name = safe_media_name(unquote(src))
+        if name:
+            shown.append(name)
+        return placeholder(kind, name)
+    return media
 
 
 def _plain(text: str) -> str:
@@ -531,7 +558,7 @@ def _deck(path: str | Path, cards: list[Card], deck_id: str | None, warnings: li
     return _header(path, roots.pop() if len(roots) == 1 else None, deck_id, warnings, cards)
 
 
-def _deck_root(id, front, back, explain, tags, guid, ord, deck_path, note_type) -> str | None:
+def _deck_root(id, front, back, explain, tags, guid, ord, deck_path, note_type, media=()) -> str | None:
     """What stream_text_deck's first reading makes of a card: its top-level deck."""
     return deck_path[0] if deck_path else None
 
