@@ -42,7 +42,7 @@ import os
 import shutil
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 
     from quiz.model import Deck
     from quiz.store.cards import CardRow
+    from quiz.store.decks import StoredDeck
     from quiz.study.engine import Library
     from quiz.study.scheduler import Scheduling
 
@@ -250,10 +251,49 @@ def _notes(deck: Deck) -> int:
     return len(guids) + sum(1 for card in deck.cards if not card.guid and card.ord == 0)
 
 
+@contextlib.contextmanager
+def _all_or_nothing(library: Library, name: str) -> Iterator[None]:
+    """The one transaction of an import of deck `name`: rolled back on any failure, and for a dry run
+    (_DryRun raised inside, and swallowed here); the library forgets what it held of the deck."""
+    from quiz.store.database import transaction
+
+    try:
+        with transaction(library.db):
+            yield
+    except _DryRun:
+        library._forget(name)
+    except BaseException:
+        library._forget(name)
+        raise
+    else:
+        library._committed()
+
+
+def _refuse_bundled(conn: sqlite3.Connection, name: str, path: Path) -> StoredDeck | None:
+    """The stored deck `name`, if any; DeckError if it is one quiz ships."""
+    from quiz.bundled import bundled_decks
+    from quiz.store.decks import stored_deck
+
+    existing = stored_deck(conn, name)
+    if (existing is not None and existing.origin == "bundled") or name in bundled_decks():
+        raise DeckError([Problem(str(path), 0, "", f"deck {name!r} is one quiz ships: "
+                                                   "import it under another name (--deck NAME)")])
+    return existing
+
+
+def _end(conn: sqlite3.Connection, deck_key: int, report: ImportReport, dry_run: bool,
+         tick: Callable[[str, int, int], None]) -> None:
+    """The deck's questions counted; the last moment a cancel takes effect; a dry run undone."""
+    report.questions = conn.execute("SELECT count(*) FROM items WHERE deck = ? AND status != 'retired'",
+                                    (deck_key,)).fetchone()[0]
+    report.questions_unchanged = report.questions - report.questions_added - report.questions_updated
+    tick("commit", 0, 1)
+    if dry_run:
+        raise _DryRun
+
+
 def _import(library: Library, deck: Deck, path: Path, report: ImportReport, dry_run: bool,
             tick: Callable[[str, int, int], None]) -> None:
-    from quiz.bundled import bundled_decks
-    from quiz.store.database import transaction
     from quiz.store.decks import deck_source, load_model, source_hash, stored_deck
 
     conn = library.db.conn
@@ -264,53 +304,37 @@ def _import(library: Library, deck: Deck, path: Path, report: ImportReport, dry_
     source = deck_source(deck)
     entries = {**{("card", c.id): c for c in deck.cards}, **{("fact", f.id): f for f in deck.facts}}
     report.cards, report.facts = len(deck.cards), len(deck.facts)
-    try:
-        with transaction(library.db):
-            existing = stored_deck(conn, deck.id)
-            if (existing is not None and existing.origin == "bundled") or deck.id in bundled_decks():
-                raise DeckError([Problem(str(path), 0, "", f"deck {deck.id!r} is one quiz ships: "
-                                                           "import it under another name (--deck NAME)")])
-            old: dict = {}
-            same_text = existing is not None and conn.execute(
-                "SELECT source_hash = ? FROM decks WHERE id = ?", (source_hash(source), existing.key)).fetchone()[0]
-            if existing is not None and not same_text:
-                try:
-                    model = load_model(conn, deck.id)
-                    old = {**{("card", c.id): c for c in model.cards}, **{("fact", f.id): f for f in model.facts}}
-                except DeckError:
-                    old = {}
-            if same_text:
-                report.unchanged = len(entries)
-            else:
-                for key, entry in entries.items():
-                    if key not in old:
-                        report.added += 1
-                    elif old[key] != entry:
-                        report.updated += 1
-                    else:
-                        report.unchanged += 1
-                report.retired = sum(1 for key in old if key not in entries)
-            sync = library.add_deck(deck, origin="imported", path=str(path), deck_json=source)
-            stored = stored_deck(conn, deck.id)
-            report.questions_added, report.questions_updated = sync.added, sync.changed + sync.restored
-            report.questions_retired = sync.retired
-            report.questions = conn.execute("SELECT count(*) FROM items WHERE deck = ? AND status != 'retired'",
-                                            (stored.key,)).fetchone()[0]
-            report.questions_unchanged = report.questions - report.questions_added - report.questions_updated
-            tick("reviews", 0, 1)
-            _import_reviews(conn, library.scheduling(stored), stored.key, deck, report, tick)
-            if not same_text:
-                _suspensions(conn, stored.key, deck, old, report)
-            tick("commit", 0, 1)  # the last moment a cancel takes effect
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        library._forget(deck.id)
-    except BaseException:
-        library._forget(deck.id)
-        raise
-    else:
-        library._committed()
+    with _all_or_nothing(library, deck.id):
+        existing = _refuse_bundled(conn, deck.id, path)
+        old: dict = {}
+        same_text = existing is not None and conn.execute(
+            "SELECT source_hash = ? FROM decks WHERE id = ?", (source_hash(source), existing.key)).fetchone()[0]
+        if existing is not None and not same_text:
+            try:
+                model = load_model(conn, deck.id)
+                old = {**{("card", c.id): c for c in model.cards}, **{("fact", f.id): f for f in model.facts}}
+            except DeckError:
+                old = {}
+        if same_text:
+            report.unchanged = len(entries)
+        else:
+            for key, entry in entries.items():
+                if key not in old:
+                    report.added += 1
+                elif old[key] != entry:
+                    report.updated += 1
+                else:
+                    report.unchanged += 1
+            report.retired = sum(1 for key in old if key not in entries)
+        sync = library.add_deck(deck, origin="imported", path=str(path), deck_json=source)
+        stored = stored_deck(conn, deck.id)
+        report.questions_added, report.questions_updated = sync.added, sync.changed + sync.restored
+        report.questions_retired = sync.retired
+        tick("reviews", 0, 1)
+        _import_reviews(conn, library.scheduling(stored), stored.key, deck, report, tick)
+        if not same_text:
+            _suspensions(conn, stored.key, deck, old, report)
+        _end(conn, stored.key, report, dry_run, tick)
 
 
 def _import_cards(library: Library, deck: Deck, cards: Iterable[CardRow], path: Path, report: ImportReport,
@@ -319,68 +343,50 @@ def _import_cards(library: Library, deck: Deck, cards: Iterable[CardRow], path: 
     """Import a card deck a card a row (quiz.store.cards): `deck` is the deck's header (its cards, if
     any, are not looked at: `cards` are written, as they come) and its review log, if any.
     `streamed`: the cards are read as they are written, and say how far the storing is themselves."""
-    from quiz.bundled import bundled_decks
     from quiz.formats.json_deck import card_from_json, card_to_json
     from quiz.formats.text_deck import no_cards
     from quiz.store.cards import CardWriter, card_qid
-    from quiz.store.database import transaction
     from quiz.store.decks import CARDS, begin_card_deck, finish_card_deck, load_model, stored_deck
 
     conn = library.db.conn
     lang = _lang(deck)
     if not streamed:
         tick("store", 0, 1)
-    try:
-        with transaction(library.db):
-            existing = stored_deck(conn, deck.id)
-            if (existing is not None and existing.origin == "bundled") or deck.id in bundled_decks():
-                raise DeckError([Problem(str(path), 0, "", f"deck {deck.id!r} is one quiz ships: "
-                                                           "import it under another name (--deck NAME)")])
-            legacy = None
-            if existing is not None and existing.format != CARDS:  # stored whole before: its cards to compare
-                try:
-                    legacy = {card_qid(deck.id, card.id): card_to_json(card)
-                              for card in load_model(conn, deck.id).cards}
-                except DeckError:
-                    legacy = None
-            now = library.clock()
-            key = begin_card_deck(conn, deck, origin="imported", path=str(path), now_ms=now)
-            writer = CardWriter(conn, key, deck.id, languages=deck.languages, follow_suspensions=follow_suspensions,
-                                legacy=legacy)
-            cards = iter(cards)
-            for row in itertools.islice(cards, SAMPLE_CARDS):
-                writer.add(row)
-                card = card_from_json(row[3])  # (a CardRow, or a plain tuple from a reading process)
-                report.sample.append((card.front.get(lang), card.back.get(lang)))
-            writer.add_all(cards)
-            sync = writer.finish()
-            if not sync.cards:
-                raise no_cards(path, deck.warnings)
-            finish_card_deck(conn, key, deck, sync.content, origin="imported", path=str(path), now_ms=now)
-            library._forget(deck.id)
-            report.cards = sync.cards
-            # A card back after being retired is added, to the learner (as a card new to the deck), and
-            # an item restored with its progress, to the questions.
-            report.added, report.updated, report.unchanged = sync.added + sync.restored, sync.updated, sync.unchanged
-            report.retired, report.suspended, report.unsuspended = sync.retired, sync.suspended, sync.unsuspended
-            report.questions_added, report.questions_updated = sync.added, sync.updated + sync.restored
-            report.questions_retired = sync.retired
-            report.questions = conn.execute("SELECT count(*) FROM items WHERE deck = ? AND status != 'retired'",
-                                            (key,)).fetchone()[0]
-            report.questions_unchanged = report.questions - report.questions_added - report.questions_updated
-            if deck.reviews:  # (no "replaying the history" for a file without one)
-                tick("reviews", 0, 1)
-                _import_reviews(conn, library.scheduling(stored_deck(conn, deck.id)), key, deck, report, tick)
-            tick("commit", 0, 1)  # the last moment a cancel takes effect
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
+    with _all_or_nothing(library, deck.id):
+        existing = _refuse_bundled(conn, deck.id, path)
+        legacy = None
+        if existing is not None and existing.format != CARDS:  # stored whole before: its cards to compare
+            try:
+                legacy = {card_qid(deck.id, card.id): card_to_json(card)
+                          for card in load_model(conn, deck.id).cards}
+            except DeckError:
+                legacy = None
+        now = library.clock()
+        key = begin_card_deck(conn, deck, origin="imported", path=str(path), now_ms=now)
+        writer = CardWriter(conn, key, deck.id, languages=deck.languages, follow_suspensions=follow_suspensions,
+                            legacy=legacy)
+        cards = iter(cards)
+        for row in itertools.islice(cards, SAMPLE_CARDS):
+            writer.add(row)
+            card = card_from_json(row[3])  # (a CardRow, or a plain tuple from a reading process)
+            report.sample.append((card.front.get(lang), card.back.get(lang)))
+        writer.add_all(cards)
+        sync = writer.finish()
+        if not sync.cards:
+            raise no_cards(path, deck.warnings)
+        finish_card_deck(conn, key, deck, sync.content, origin="imported", path=str(path), now_ms=now)
         library._forget(deck.id)
-    except BaseException:
-        library._forget(deck.id)
-        raise
-    else:
-        library._committed()
+        report.cards = sync.cards
+        # A card back after being retired is added, to the learner (as a card new to the deck), and
+        # an item restored with its progress, to the questions.
+        report.added, report.updated, report.unchanged = sync.added + sync.restored, sync.updated, sync.unchanged
+        report.retired, report.suspended, report.unsuspended = sync.retired, sync.suspended, sync.unsuspended
+        report.questions_added, report.questions_updated = sync.added, sync.updated + sync.restored
+        report.questions_retired = sync.retired
+        if deck.reviews:  # (no "replaying the history" for a file without one)
+            tick("reviews", 0, 1)
+            _import_reviews(conn, library.scheduling(stored_deck(conn, deck.id)), key, deck, report, tick)
+        _end(conn, key, report, dry_run, tick)
 
 
 def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: int, deck: Deck,
