@@ -387,6 +387,12 @@ def interval(seconds: float, lang: str) -> str:
     return ui("when.day", lang) if days <= 1 else ui("when.days", lang, n=days)
 
 
+def grouped(number: int, lang: str) -> str:
+    """A count with its thousands marked as the language writes them: 100,000 (en), 100.000 (id)."""
+    text = f"{number:,}"
+    return text.replace(",", ".") if lang == "id" else text
+
+
 def t(key: str, lang: str, **values: str) -> str:
     """The message `key` in `lang` (English if missing), with `values` filled in."""
     table = MESSAGES[key]

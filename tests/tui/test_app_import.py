@@ -253,3 +253,13 @@ async def test_backspace_in_the_tree_goes_up_to_the_folder_above(make_app, tmp_p
         await until(pilot, lambda: "chemistry-modern.apkg" in [str(n.label) for n in tree.root.children])
         assert Path(tree.path).resolve() == tmp_path.resolve()
         assert "Backspace: up" in screen_text(app)
+
+
+@pytest.mark.parametrize(("lang", "written"), [("en", "1,234"), ("id", "1.234")])
+async def test_large_counts_are_written_as_the_language_writes_them(make_app, tmp_path, lang, written):
+    (tmp_path / "many.tsv").write_text("".join(f"front {n}\tback {n}\n" for n in range(1234)), encoding="utf-8")
+    app = make_app(lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_import(pilot)
+        await preview(pilot, screen, "many.tsv")
+        assert f": {written} · " in summary(screen) and "1234" not in summary(screen)

@@ -274,7 +274,12 @@ class ImportScreen(QuizScreen):
 
     # -- the preview ---------------------------------------------------------------------------
     def _show_report(self, report) -> None:
-        t = self.app.t
+        from quiz.i18n import grouped
+
+        app = self.app
+
+        def t(key: str, **values) -> str:  # counts written as the language writes large numbers
+            return app.t(key, **{k: grouped(v, app.lang) if type(v) is int else v for k, v in values.items()})
         kind = report.format if report.format in ("anki", "text", "quizlet", "yaml") else "other"
         existing = bool(report.updated or report.unchanged or report.retired)
         lines = [
