@@ -407,9 +407,12 @@ def import_(ctx: click.Context, paths: tuple[str, ...], deck_name: str | None, f
                 if as_json and reports:
                     click.echo(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=1))
                 raise QuizError(str(error)) from None
-            except KeyboardInterrupt:  # (rolled back already: say so, rather than click's bare "Aborted!")
-                done = f" ({len(reports)} file{'s' if len(reports) != 1 else ''} before it imported)" if reports else ""
-                click.echo(f"\nquiz: {path}: interrupted: nothing imported from it{done}", err=True)
+            except KeyboardInterrupt as interrupt:  # (say what was kept, rather than click's bare "Aborted!")
+                before = len(reports) + getattr(interrupt, "committed", False)
+                done = f" ({before} file{'s' if before != 1 else ''} imported)" if before else ""
+                what = "imported, its media may be missing" if getattr(interrupt, "committed", False) else \
+                    "nothing imported from it"
+                click.echo(f"\nquiz: {path}: interrupted: {what}{done}", err=True)
                 sys.exit(130)
             reports.append(report)
             if not as_json:
@@ -496,27 +499,25 @@ def export(ctx: click.Context, deck: str, fmt: str | None, output: str, lang: st
 
 def _write_atomically(path, text: str) -> None:
     """Write the whole file or nothing: a temporary file beside it, then renamed over it (through a
-    symlink, the file it names; a device or a pipe is written into)."""
+    symlink, the file it names; /dev/stdout, a device or a pipe is written into)."""
     import os
     import tempfile
 
-    from quiz.paths import output_target, usual_file_mode
+    from quiz.paths import usual_file_mode, write_output
 
-    try:
-        path, whole = output_target(path)
-        if not whole:
-            with path.open("w", encoding="utf-8", newline="") as file:
-                file.write(text)
-            return
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    def replace(real) -> None:
+        handle, temporary = tempfile.mkstemp(prefix=f".{real.name}.", dir=real.parent)
         try:
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
                 file.write(text)
-            usual_file_mode(temporary, path)
-            os.replace(temporary, path)
+            usual_file_mode(temporary, real)
+            os.replace(temporary, real)
         except BaseException:
             os.unlink(temporary)
             raise
+
+    try:
+        write_output(path, text.encode("utf-8"), replace=replace)
     except OSError as error:
         raise QuizError(f"{path}: cannot write: {error.strerror or error}") from None
 

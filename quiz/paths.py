@@ -8,6 +8,7 @@ QUIZ_DB environment variable chooses another database; QUIZ_CONFIG another setti
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 APP_NAME = "quiz"
@@ -66,15 +67,46 @@ def usual_file_mode(temporary: str | Path, target: Path) -> None:
         os.chmod(temporary, mode)
 
 
-def output_target(path: str | Path) -> tuple[Path, bool]:
-    """Where writing to `path` goes, and whether to replace it whole: through symlinks to the file
-    they name (the link stays a link), and True for a regular file or one not there yet (made
-    beside, then renamed over it), False for a device or a pipe (/dev/stdout, a FIFO: written into,
-    never replaced by a file)."""
+def output_target(path: str | Path) -> tuple[Path | int, bool]:
+    """Where writing to `path` goes, and whether to replace it whole.
+
+    /dev/stdout, /dev/stderr, /dev/fd/N: that open file descriptor, as an int (written to, whatever
+    it is: a terminal, a pipe, a file the shell opened with > or >>). A device or a pipe (a FIFO,
+    /dev/null): the path as given, written into (False). Else the file, through symlinks to the one
+    they name (the link stays a link), True: made beside it, then renamed over it."""
+    import re
     import stat
 
-    real = Path(os.path.realpath(path))
+    text = str(path)
+    named = {"/dev/stdout": 1, "/dev/stderr": 2}.get(text)
+    if named is None and (match := re.fullmatch(r"/(?:dev|proc/self)/fd/(\d+)", text)):
+        named = int(match.group(1))
+    if named is not None:
+        return named, False
     try:
-        return real, stat.S_ISREG(os.stat(real).st_mode)
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return Path(path), False
     except FileNotFoundError:
-        return real, True
+        pass
+    return Path(os.path.realpath(path)), True
+
+
+def write_output(path: str | Path, data: bytes, *, replace: Callable[[Path], None]) -> None:
+    """Write `data` where output_target says: into a file descriptor, a device or a pipe as it is;
+    else by `replace(real path)`, which makes the file beside it and renames it over. Raises OSError."""
+    target, whole = output_target(path)
+    if whole:
+        replace(target)
+    else:
+        write_into(target, data)
+
+
+def write_into(target: Path | int, data: bytes) -> None:
+    """Write `data` into a file descriptor, a device or a pipe (output_target's False). Raises OSError."""
+    if isinstance(target, int):
+        view = memoryview(data)
+        while view:
+            view = view[os.write(target, view):]
+    else:
+        with open(target, "wb") as out:
+            out.write(data)

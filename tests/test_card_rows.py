@@ -161,6 +161,9 @@ def test_the_deck_a_text_file_names_is_the_deck_id(library, tmp_path):
     two = write(tmp_path / "two.tsv", ["a\tb\tFrench", "c\td\tSpanish"], header)
     assert import_deck(library, one).deck == read_text_deck(one).id == "french"
     assert import_deck(library, two).deck == read_text_deck(two).id == "two"
+    assert import_deck(library, one, deck_name="verbs").deck == "verbs"  # named: the title is still the rows'
+    assert [d.title for d in library.decks() if d.deck == "verbs"] == [read_text_deck(one, deck_id="verbs").title
+                                                                       .get("en")] == ["French"]
 
 
 def test_a_deck_stored_whole_by_an_older_quiz_is_updated_in_place(library, tmp_path):

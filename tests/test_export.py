@@ -411,6 +411,25 @@ def test_an_export_through_a_symlink_or_into_a_pipe_writes_where_it_points(runne
         assert fifo.is_fifo() and got and got[0] == real.read_bytes(), fmt  # what the file got, through the pipe
 
 
+def test_an_export_to_dev_stdout_goes_into_the_pipe_or_the_file_the_shell_opened(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QUIZ_CONFIG": str(tmp_path / "no-config.toml")}
+    env.pop("QUIZ_DB", None)
+    command = [sys.executable, "-m", "quiz", "--db", str(tmp_path / "q.db"), "export", "russia-allies",
+               "--format", "csv", "-o", "/dev/stdout"]
+    piped = subprocess.run(command, capture_output=True, env=env, cwd=tmp_path)  # stdout: a pipe
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stdout.startswith(b"#separator:tab\n") and len(piped.stdout) > 1000
+    log = tmp_path / "log.txt"
+    log.write_bytes(b"earlier line\n")
+    with log.open("ab") as appended:  # as the shell's >> opens it
+        assert subprocess.run(command, stdout=appended, env=env, cwd=tmp_path).returncode == 0
+    assert log.read_bytes() == b"earlier line\n" + piped.stdout
+
+
 @needs_fixtures
 def test_quiz_export_apkg_suspends_the_cards_the_learner_suspended(runner, tmp_path):
     from quiz.study.engine import Library

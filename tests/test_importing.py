@@ -389,8 +389,19 @@ def test_quiz_import_interrupted_says_what_was_kept(runner, tmp_path, monkeypatc
     done = runner.invoke(main, ["--db", str(tmp_path / "q.db"), "import", str(ANKI / "chemistry-modern.apkg"),
                                 str(second)])
     assert done.exit_code == 130
-    assert done.stderr.splitlines()[-1] == f"quiz: {second}: interrupted: nothing imported from it (1 file before it " \
-                                           "imported)"
+    assert done.stderr.splitlines()[-1] == f"quiz: {second}: interrupted: nothing imported from it (1 file imported)"
+
+    def media_interrupted(*args, **kwargs):  # after the commit: the deck is there
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(importing, "import_deck", real)
+    monkeypatch.setattr(importing, "_place_media", media_interrupted)
+    package = ANKI / "chemistry-legacy.apkg"
+    done = runner.invoke(main, ["--db", str(tmp_path / "q.db"), "import", str(package), "--deck", "legacy"])
+    assert done.exit_code == 130
+    assert done.stderr.splitlines()[-1] == f"quiz: {package}: interrupted: imported, its media may be missing " \
+                                           "(1 file imported)"
+    assert "legacy" in runner.invoke(main, ["--db", str(tmp_path / "q.db"), "decks"]).output
 
 
 def test_quiz_import_bad_input_is_one_line_and_exit_1(runner, tmp_path):

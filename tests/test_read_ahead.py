@@ -140,3 +140,23 @@ def test_a_fork_that_fails_falls_back_to_reading_here(library, tmp_path, monkeyp
     monkeypatch.setattr(os, "fork", no_fork)
     assert read_ahead(lambda progress: iter(()), label="x") is None
     assert import_deck(library, big_file(tmp_path)).added == 30_000
+
+
+def test_quiz_import_of_a_text_file_reads_it_in_a_second_process(library, tmp_path, monkeypatch):
+    from quiz.study.importing import import_deck
+
+    forks = []
+    real_fork = os.fork
+
+    def counted():
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counted)
+    report = import_deck(library, big_file(tmp_path))
+    assert len(forks) == 1 and report.added == 30_000 and no_child_left()
+    monkeypatch.setenv("QUIZ_READ_AHEAD", "0")
+    import_deck(library, big_file(tmp_path), deck_name="again")
+    assert len(forks) == 1  # turned off: read here

@@ -42,7 +42,7 @@ from pathlib import Path
 
 from quiz.formats.anki_notes import QUIZ_NOTE_TYPE
 from quiz.model import Card, Deck
-from quiz.paths import output_target, usual_file_mode
+from quiz.paths import output_target, usual_file_mode, write_into
 
 _CSS = ".card { font-family: sans-serif; font-size: 20px; text-align: center; }\n" \
        ".quiz-explain { font-size: 16px; color: #555; }\n"
@@ -270,8 +270,8 @@ def write_apkg(deck: Deck, path: str | Path, *, lang: str = "en", timestamp: flo
             decks[deck_path] = genanki.Deck(stable_id(deck.id, "deck", name), name)
         decks[deck_path].add_note(note)
     package = genanki.Package(list(decks.values()) or [genanki.Deck(stable_id(deck.id, "deck"), deck.id)])
-    path, whole = output_target(path)  # (through a symlink; a device or pipe is written into, not replaced)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if whole else None)
+    target, whole = output_target(path)  # (through a symlink; stdout, a device or a pipe written into, not replaced)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=target.parent if whole else None)
     os.close(handle)
     database = temporary + ".anki2"
     try:
@@ -291,11 +291,10 @@ def write_apkg(deck: Deck, path: str | Path, *, lang: str = "en", timestamp: flo
             for i, name in enumerate(names):
                 archive.writestr(zipfile.ZipInfo(str(i), _ZIP_TIME), files[name].read_bytes(), zipfile.ZIP_DEFLATED)
         if whole:
-            usual_file_mode(temporary, path)
-            os.replace(temporary, path)
+            usual_file_mode(temporary, target)
+            os.replace(temporary, target)
         else:
-            with path.open("wb") as target:
-                target.write(Path(temporary).read_bytes())
+            write_into(target, Path(temporary).read_bytes())
             Path(temporary).unlink()
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

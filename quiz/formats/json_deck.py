@@ -63,16 +63,16 @@ try:  # the C encoder made once: json.dumps makes one per call, half the time of
 
     _iterencode = c_make_encoder(None, None, encode_basestring, None, ":", ",", False, False, True)
 
-    def encode_fields(fields: list) -> str:
+    def _encode_fields(fields: list) -> str:
         """A card's fields (as _card_fields lists them) as card_to_json writes them."""
         return "".join(_iterencode(fields, 0))
 except (ImportError, TypeError):  # an interpreter without it
-    encode_fields = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    _encode_fields = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def card_to_json(card: Card) -> str:
     """One card as deck_to_json writes it among a deck's cards: how the store keeps a card a row."""
-    return encode_fields(_card_fields(card))
+    return _encode_fields(_card_fields(card))
 
 
 def card_from_json(text: str) -> Card:

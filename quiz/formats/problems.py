@@ -33,3 +33,8 @@ class DeckError(Exception):
         first = str(self.problems[0]) if self.problems else "invalid deck"
         more = len(self.problems) - 1
         return first + (f" (and {more} more problem{'s' if more > 1 else ''})" if more > 0 else "")
+
+
+def no_cards(path: str, warnings: list[str]) -> DeckError:
+    """A file that made no card, with the first reason a row gave."""
+    return DeckError([Problem(str(path), 0, "", "no cards found" + (f" ({warnings[0]})" if warnings else ""))])

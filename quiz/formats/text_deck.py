@@ -25,8 +25,10 @@ Card ids: from the guid column (the same ids as the Anki package the notes came 
 hash of the front, with -2, -3, ... for repeated fronts.
 
 Reading streams: rows are parsed as they are read, so memory does not grow with the file
-(`iter_text_rows`; `iter_text_cards` keeps only the ids seen, 6 bytes of hash each, to keep them unique);
-`read_text_deck` collects the cards into a Deck.
+(`iter_text_rows`). An import takes the cards as a stream (`stream_text_deck`), their repeated ids
+numbered by the store (quiz.store.cards), so that it holds nothing per card but each guid of a guid
+column (a repeated guid's row is skipped); `read_text_deck` collects the cards into a Deck, numbering
+repeats itself (ContentIds, a 6-byte hash an id): the reader of a whole file, for tests and tools.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from quiz.formats.anki_notes import (
     BASIC,
@@ -57,9 +59,10 @@ from quiz.formats.anki_notes import (
     stock_kind,
 )
 from quiz.formats.html_text import html_to_text, is_html, one_line, placeholder, plain_to_text
-from quiz.formats.problems import DeckError, Problem
+from quiz.formats.problems import DeckError, Problem, no_cards
 from quiz.model import Card, Deck, LocalText, imported_card
 
+Made = TypeVar("Made")  # what iter_text_cards' `make` makes of a card: a Card, by default
 SEPARATORS = {"comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|", "colon": ":"}
 _SNIFF_ORDER = ("\t", "|", ";", ":", ",", " ")  # Anki's order: least likely inside text first
 _SNIFF_LINES = 20
@@ -399,7 +402,8 @@ def iter_text_cards(path: str | Path, *, separator: str | None = None, html: boo
                     notetype: str | None = None, deck: str | None = None, encoding: str | None = None,
                     warnings: list[str] | None = None,
                     progress: Callable[[int, int], None] | None = None, unique_ids: bool = True,
-                    note_count: list[int] | None = None, make: Callable[..., Card] = imported_card) -> Iterator[Card]:
+                    note_count: list[int] | None = None,
+                    make: Callable[..., Made] = imported_card) -> Iterator[Made]:
     """Stream the cards of an Anki text export (or any CSV/TSV of front, back).
 
     Options override the file's header. Rows that make no card (an empty front or back) are
@@ -563,10 +567,6 @@ def _deck_root(id, front, back, explain, tags, guid, ord, deck_path, note_type, 
     return deck_path[0] if deck_path else None
 
 
-def no_cards(path: str | Path, warnings: list[str]) -> DeckError:
-    return DeckError([Problem(str(path), 0, "", "no cards found" + (f" ({warnings[0]})" if warnings else ""))])
-
-
 def _header(path: str | Path, root: str | None, deck_id: str | None, warnings: list[str],
             cards: list[Card] | None = None) -> Deck:
     title = root or Path(path).stem
@@ -577,20 +577,20 @@ def _header(path: str | Path, root: str | None, deck_id: str | None, warnings: l
 def stream_text_deck(path: str | Path, *, deck_id: str | None = None, separator: str | None = None,
                      html: bool | None = None, notetype: str | None = None, deck: str | None = None,
                      encoding: str | None = None,
-                     make: Callable[..., Card] = imported_card) -> tuple[Deck, Callable[..., Iterator[Card]]]:
+                     make: Callable[..., Made] = imported_card) -> tuple[Deck, Callable[..., Iterator[Made]]]:
     """read_text_deck as a stream, for an import that stores each card as it is read: the deck
     without its cards, and `cards(progress=None, note_count=None)`, which reads them (as
     iter_text_cards does, with unique_ids=False and `make`; the deck's `warnings` filled as they are
     read). An empty stream is the caller's no_cards().
 
-    The deck id needs the deck every card names: when the file has a deck column (and no `deck_id`),
-    it is read once before, its cards made as far as their deck (as read_text_deck finds it: rows
+    The deck id and title need the deck every card names: when the file has a deck column, it is read
+    once before, its cards made as far as their deck (as read_text_deck finds it: rows
     that make no card do not count). Raises DeckError."""
     with TextFile(path, separator=separator, encoding=encoding) as text_file:
         named = split_deck_name(deck or text_file.header.deck or "")
         default, column = (named[0] if named else None), text_file.header.deck_column - 1
         root = default
-        if deck_id is None and column >= 0:
+        if column >= 0:  # (with a deck_id too: the deck the rows name is still its title)
             # The rows' decks first (a tenth of making the cards): one root for all is the answer.
             roots: set[str | None] = set()
             for _, fields in text_file.rows():
@@ -599,7 +599,7 @@ def stream_text_deck(path: str | Path, *, deck_id: str | None = None, separator:
                 if len(roots) > 1:
                     break
             root = roots.pop() if len(roots) == 1 else None
-    if deck_id is None and column >= 0 and root is None and roots:
+    if column >= 0 and root is None and roots:
         # Several: only those of rows that make cards count, as read_text_deck finds them.
         cards_roots: set[str | None] = set()
         for deck_path in iter_text_cards(path, separator=separator, html=html, notetype=notetype, deck=deck,
@@ -611,7 +611,7 @@ def stream_text_deck(path: str | Path, *, deck_id: str | None = None, separator:
     header = _header(path, root, deck_id, [])
 
     def cards(progress: Callable[[int, int], None] | None = None,
-              note_count: list[int] | None = None) -> Iterator[Card]:
+              note_count: list[int] | None = None) -> Iterator[Made]:
         return iter_text_cards(path, separator=separator, html=html, notetype=notetype, deck=deck,
                                encoding=encoding, warnings=header.warnings, progress=progress, unique_ids=False,
                                note_count=note_count, make=make)

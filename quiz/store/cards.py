@@ -24,7 +24,7 @@ import itertools
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from hashlib import blake2b
 from json.encoder import encode_basestring as _string
 from typing import TYPE_CHECKING, NamedTuple
@@ -99,9 +99,6 @@ class CardSync:
     suspended: int = 0  # newly suspended, following the file
     unsuspended: int = 0
     content: str = ""  # a hash of every card written, in order: the deck's source_hash part
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 class CardWriter:

@@ -1,7 +1,8 @@
 """Decks in the store, and their items kept in step with the deck's questions.
 
-A deck is stored whole (its source text and format), so a deck that is not a file quiz ships
-(one imported from elsewhere) is rebuilt from the database alone; beside it, its parsed model as
+A deck is stored with all it takes to rebuild it (its source text and format; a card deck's cards
+a row each), so a deck that is not a file quiz ships (one imported from elsewhere) is rebuilt from
+the database alone; beside it, its parsed model as
 JSON (quiz.formats.json_deck), so a session never re-parses the source. A deck an importer has
 already parsed is stored as that JSON alone (format 'json'), and a card deck an importer writes as
 it reads is stored a card a row (format 'cards': quiz.store.cards). Registering a deck whose text

@@ -7,8 +7,10 @@
 One import is one SQLite transaction:
 
 1. The file is read (quiz.formats.readers) before the database is touched; an Anki package's media
-   go into a staging folder beside the media folder. A text file (CSV/TSV) is not read ahead: its
-   cards are stored as they are read (step 2), so memory stays flat however long the file.
+   go into a staging folder beside the media folder. A text file (CSV/TSV) is not read whole first:
+   its cards are stored as they are read (step 2), so memory stays flat however long the file, and
+   from the command line it is parsed in a second process while this one stores
+   (quiz.study.read_ahead).
 2. A card deck is stored a card a row (quiz.store.cards): each card is its item, the card kept in it,
    so the deck is rebuilt from the database alone. Cards keep their ids (Anki GUIDs, or a content
    hash where there are none), so a newer version of the file updates changed cards and keeps their
@@ -174,30 +176,7 @@ def import_deck(library: Library, path: str | os.PathLike, *, deck_name: str | N
         deck_id = slug(deck_name) if deck_name else None
         tick("read", 0, 1)
         if kind == "text":
-            # Streamed: each card is stored as it is read, so memory stays flat however long the file.
-            from quiz.formats.text_deck import stream_text_deck
-            from quiz.store.cards import imported_card_row
-            from quiz.study.read_ahead import read_ahead
-
-            storing = None
-            if progress is not None:  # reading is storing here: one stage, from the start to the reviews'
-                def storing(done: int, total: int) -> None:
-                    progress(_STAGE_START["reviews"] * min(done, total) // max(total, 1), PROGRESS_TOTAL, "store")
-            header, read_cards = stream_text_deck(path, deck_id=deck_id, make=imported_card_row, **options)
-            notes = [0]
-            # Read in a second process while this one stores, where that is safe; else read here.
-            ahead = read_ahead(lambda progress: read_cards(progress, notes), label=str(path), progress=storing,
-                               finish=lambda: (header.warnings, notes[0]))
-            report.deck = header.id
-            def from_ahead():
-                yield from ahead
-                header.warnings[:], notes[0] = ahead.result  # (before "no cards found" may need them)
-            rows = read_cards(storing, notes) if ahead is None else from_ahead()
-            with ahead or contextlib.nullcontext():  # the reading process stopped however this ends
-                _import_cards(library, header, rows, path, report, dry_run, tick, follow_suspensions=False,
-                              streamed=True)
-            report.notes = notes[0]
-            report.warnings = list(header.warnings)
+            _import_text(library, path, deck_id, report, dry_run, tick, progress, options)
         else:
             reading = (lambda done, total: tick("read", done, total)) if progress is not None else None
             deck = read_deck_file(path, format=format, media_dir=staging, deck_id=deck_id, progress=reading,
@@ -218,13 +197,55 @@ def import_deck(library: Library, path: str | os.PathLike, *, deck_name: str | N
                 _import_cards(library, deck, map(card_row, deck.cards), path, report, dry_run, tick,
                               follow_suspensions=kind not in _NO_SUSPENSIONS)
             if staging is not None and not dry_run:
-                _place_media(deck, staging, media_folder(library, deck.id), report)
+                with _after_commit():
+                    _place_media(deck, staging, media_folder(library, deck.id), report)
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
     if progress is not None:
-        progress(PROGRESS_TOTAL, PROGRESS_TOTAL, "done")
+        with _after_commit():
+            progress(PROGRESS_TOTAL, PROGRESS_TOTAL, "done")
     return report
+
+
+@contextlib.contextmanager
+def _after_commit() -> Iterator[None]:
+    """Work after an import's commit: a Ctrl+C there is marked `committed` (the deck is imported; only
+    the media may be missing), so that the caller does not say nothing was imported."""
+    try:
+        yield
+    except KeyboardInterrupt as interrupt:
+        interrupt.committed = True
+        raise
+
+
+def _import_text(library: Library, path: Path, deck_id: str | None, report: ImportReport, dry_run: bool,
+                 tick: Callable[[str, int, int], None], progress: Progress | None, options: dict) -> None:
+    """A text file, streamed: each card is stored as it is read, so memory stays flat however long the
+    file; read in a second process while this one stores where that is safe (quiz.study.read_ahead)."""
+    from quiz.formats.text_deck import stream_text_deck
+    from quiz.store.cards import imported_card_row
+    from quiz.study.read_ahead import read_ahead
+
+    storing = None
+    if progress is not None:  # reading is storing here: one stage, from the start to the reviews'
+        def storing(done: int, total: int) -> None:
+            progress(_STAGE_START["reviews"] * min(done, total) // max(total, 1), PROGRESS_TOTAL, "store")
+    header, read_cards = stream_text_deck(path, deck_id=deck_id, make=imported_card_row, **options)
+    report.deck = header.id
+    notes = [0]
+    ahead = read_ahead(lambda progress: read_cards(progress, notes), label=str(path), progress=storing,
+                       finish=lambda: (header.warnings, notes[0]))
+
+    def from_ahead() -> Iterator[tuple]:
+        yield from ahead
+        header.warnings[:], notes[0] = ahead.result  # (before "no cards found" may need them)
+
+    rows = read_cards(storing, notes) if ahead is None else from_ahead()
+    with ahead or contextlib.nullcontext():  # the reading process stopped however this ends
+        _import_cards(library, header, rows, path, report, dry_run, tick, follow_suspensions=False, streamed=True)
+    report.notes = notes[0]
+    report.warnings = list(header.warnings)
 
 
 def _ticker(progress: Progress | None) -> Callable[[str, int, int], None]:
@@ -298,8 +319,6 @@ def _import(library: Library, deck: Deck, path: Path, report: ImportReport, dry_
 
     conn = library.db.conn
     tick("store", 0, 1)
-    if report.format in _NO_SUSPENSIONS:
-        _keep_suspensions(conn, deck)
     # The parsed deck goes to the store as its JSON model: no YAML written here and parsed again there.
     source = deck_source(deck)
     entries = {**{("card", c.id): c for c in deck.cards}, **{("fact", f.id): f for f in deck.facts}}
@@ -344,8 +363,8 @@ def _import_cards(library: Library, deck: Deck, cards: Iterable[CardRow], path: 
     any, are not looked at: `cards` are written, as they come) and its review log, if any.
     `streamed`: the cards are read as they are written, and say how far the storing is themselves."""
     from quiz.formats.json_deck import card_from_json, card_to_json
-    from quiz.formats.text_deck import no_cards
-    from quiz.store.cards import CardWriter, card_qid
+    from quiz.formats.problems import no_cards
+    from quiz.store.cards import CardRow, CardWriter, card_qid
     from quiz.store.decks import CARDS, begin_card_deck, finish_card_deck, load_model, stored_deck
 
     conn = library.db.conn
@@ -368,7 +387,7 @@ def _import_cards(library: Library, deck: Deck, cards: Iterable[CardRow], path: 
         cards = iter(cards)
         for row in itertools.islice(cards, SAMPLE_CARDS):
             writer.add(row)
-            card = card_from_json(row[3])  # (a CardRow, or a plain tuple from a reading process)
+            card = card_from_json(CardRow(*row).json)  # (a CardRow, or a plain tuple from a reading process)
             report.sample.append((card.front.get(lang), card.back.get(lang)))
         writer.add_all(cards)
         sync = writer.finish()
@@ -467,20 +486,6 @@ def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: 
 # Formats that cannot say a card is suspended: their cards' suspensions are left as they are (a text
 # export of an Anki deck would otherwise unsuspend what its package suspended).
 _NO_SUSPENSIONS = frozenset({"text", "quizlet"})
-
-
-def _keep_suspensions(conn: sqlite3.Connection, deck: Deck) -> None:
-    """Give `deck`'s cards (read from a file that cannot say) the suspensions the stored deck's have."""
-    from quiz.store.decks import load_model, stored_deck
-
-    if not deck.cards or stored_deck(conn, deck.id) is None:
-        return
-    try:
-        suspended = {card.id for card in load_model(conn, deck.id).cards if card.suspended}
-    except DeckError:
-        return
-    if suspended:
-        deck.cards[:] = [replace(card, suspended=True) if card.id in suspended else card for card in deck.cards]
 
 
 def _suspensions(conn: sqlite3.Connection, deck_key: int, deck: Deck, old: dict, report: ImportReport) -> None:

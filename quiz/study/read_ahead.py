@@ -1,6 +1,7 @@
 """Read a file in a second process while this one stores what it reads.
 
-    rows = read_ahead(lambda progress: read_cards(progress), progress=storing, finish=lambda: warnings)
+    rows = read_ahead(lambda progress: read_cards(progress), label="words.tsv", progress=storing,
+                      finish=lambda: warnings)
     if rows is None:                   # forking is not safe or not useful here: read in this process
         ...
     for row in rows: ...               # what the reader made, as plain tuples, in order
@@ -56,6 +57,8 @@ def _worth_it() -> bool:
     # allocator's, SQLite's) and never get it: only from a process of one thread (the CLI).
     if threading.current_thread() is not threading.main_thread() or threading.active_count() > 1:
         return False
+    if signal.getsignal(signal.SIGCHLD) == signal.SIG_IGN:  # (the child reaped unseen: its pid could be reused)
+        return False
     try:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
@@ -71,25 +74,27 @@ class ReadAhead:
         self.result: object = None
         self._label, self._progress = label, progress
         read, write = os.pipe()
+        self._pid: int | None = None
+        self._pipe = os.fdopen(read, "rb")
         try:
             _widen(write)
             # Ctrl+C held back across the fork: in the child it would unwind the caller's stack (and
-            # close the caller's database) before _child could take over; the caller gets it after.
+            # close the caller's database) before _child could take over; the caller gets it after,
+            # with the child's pid known, so that it is stopped.
             interrupt = {signal.SIGINT}
             signal.pthread_sigmask(signal.SIG_BLOCK, interrupt)
             try:
                 pid = os.fork()
                 if pid == 0:  # the child: read, send, exit (never returns)
                     _child(read, write, produce, finish)
+                self._pid = pid
             finally:
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, interrupt)
         except BaseException:
-            os.close(read)
-            os.close(write)
+            self.close()
             raise
-        os.close(write)
-        self._pid: int | None = pid
-        self._pipe = os.fdopen(read, "rb")
+        finally:
+            os.close(write)
 
     def __enter__(self) -> ReadAhead:
         return self
