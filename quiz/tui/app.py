@@ -30,6 +30,7 @@ _NEVER_HELD = frozenset({"escape", "ctrl+c"})
 GC_YOUNG = 10_000  # objects allocated (and not freed) before a young collection
 OPENING_NOTE_AFTER = 0.5  # seconds: a session ready sooner shows no "Opening your decks…" first
 EARLY_PAINT_WAIT = 1.0  # seconds the session's worker waits for a head start's question to be drawn
+LIBRARY_CLOSE_WAIT = 3.0  # seconds quitting waits for a worker to be done with the library before closing it
 
 
 class LibraryReady(Message):
@@ -420,7 +421,13 @@ class QuizApp(App[None]):
     def on_unmount(self) -> None:
         if self.head_start is not None:
             self.head_start.cancel()  # (a worker waiting for it would keep the app from ending)
-        if self.library is not None:
-            self.library.close()
+        # A worker may be using the library as the app quits (a session being built): closing its
+        # connection under it can crash the process. Closed once the worker is done with it; a worker
+        # that takes longer (it may be waiting for this thread) leaves it to the process's end.
+        if self.library is not None and self._library_lock.acquire(timeout=LIBRARY_CLOSE_WAIT):
+            try:
+                self.library.close()
+            finally:
+                self._library_lock.release()
         if self._gc_threshold is not None:
             gc.set_threshold(*self._gc_threshold)

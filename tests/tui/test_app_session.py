@@ -490,3 +490,34 @@ async def test_two_decks_of_one_title_are_told_apart_by_their_names(make_app, db
         text = screen_text(app)
         assert "words (words-a)" in text and "words (words-b)" in text
         assert "Capitals" in text and "Capitals (" not in text  # a title of its own stays as it is
+
+
+async def test_quitting_while_a_session_is_being_built_closes_the_library_after_it(make_app, monkeypatch):
+    import sqlite3
+    import threading
+
+    import pytest
+
+    from quiz.study.engine import Library
+
+    release, built, failures = threading.Event(), threading.Event(), []
+    session = Library.session
+
+    def slow(self, *args, **kwargs):
+        release.wait(10)
+        try:
+            return session(self, *args, **kwargs)
+        except Exception as error:  # (what a connection closed under it raises, when it does not crash)
+            failures.append(error)
+            raise
+        finally:
+            built.set()
+
+    monkeypatch.setattr(Library, "session", slow)
+    app = make_app("facts")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.2)  # the worker is in Library.session, holding the library
+        threading.Timer(0.5, release.set).start()  # it goes on while the app quits
+    assert built.wait(10) and failures == []
+    with pytest.raises(sqlite3.ProgrammingError):  # closed: after the worker was done with it
+        app.library.db.conn.execute("SELECT 1")
