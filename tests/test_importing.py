@@ -492,6 +492,18 @@ def test_a_note_answered_today_keeps_its_siblings_out_of_later_sessions_that_day
     library.close()
 
 
+def test_a_package_without_its_scheduling_leaves_the_suspensions_as_they_are(library):
+    import_deck(library, ANKI / "chemistry-modern.apkg")  # one card suspended
+    suspended = items_suspended(library)
+    assert len(suspended) == 1
+    report = import_deck(library, ANKI / "chemistry-no-scheduling.apkg")  # Anki wrote every card unsuspended
+    assert (report.unsuspended, report.unchanged) == (0, 71) and items_suspended(library) == suspended
+
+
+def items_suspended(library) -> list[str]:
+    return [anchor for (anchor,) in library.db.conn.execute("SELECT anchor FROM items WHERE status = 'suspended'")]
+
+
 def test_a_text_export_leaves_the_suspensions_a_package_made(library):
     # A text export cannot say a card is suspended: importing one into the deck keeps them as they are.
     import_deck(library, ANKI / "chemistry-modern.apkg")

@@ -195,7 +195,7 @@ def import_deck(library: Library, path: str | os.PathLike, *, deck_name: str | N
                 from quiz.store.cards import card_row
 
                 _import_cards(library, deck, map(card_row, deck.cards), path, report, dry_run, tick,
-                              follow_suspensions=kind not in _NO_SUSPENSIONS)
+                              follow_suspensions=_says_suspensions(kind, deck))
             if staging is not None and not dry_run:
                 with _after_commit():
                     _place_media(deck, staging, media_folder(library, deck.id), report)
@@ -486,6 +486,14 @@ def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: 
 # Formats that cannot say a card is suspended: their cards' suspensions are left as they are (a text
 # export of an Anki deck would otherwise unsuspend what its package suspended).
 _NO_SUSPENSIONS = frozenset({"text", "quizlet"})
+
+
+def _says_suspensions(kind: str, deck: Deck) -> bool:
+    """Whether the file says which cards are suspended. Not a text file, nor a package exported
+    without its scheduling (Anki then writes every card new and unsuspended, and no review log):
+    one with neither a review nor a suspended card is taken as that, so that importing it over the
+    deck does not unsuspend what the learner suspended."""
+    return kind not in _NO_SUSPENSIONS and (bool(deck.reviews) or any(card.suspended for card in deck.cards))
 
 
 def _suspensions(conn: sqlite3.Connection, deck_key: int, deck: Deck, old: dict, report: ImportReport) -> None:
