@@ -401,8 +401,10 @@ def import_(ctx: click.Context, paths: tuple[str, ...], deck_name: str | None, f
                 options["separator"] = _separator(separator)
             elif kind == "quizlet":
                 options = {"term_sep": _separator(separator), "card_sep": _separator(card_separator)}
+            progress = _progress_line(path, sys.stderr)
             try:
-                report = import_deck(library, path, deck_name=deck_name, dry_run=dry_run, format=fmt, **options)
+                report = import_deck(library, path, deck_name=deck_name, dry_run=dry_run, format=fmt,
+                                     progress=progress, **options)
             except DeckError as error:
                 if as_json and reports:
                     click.echo(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=1))
@@ -414,6 +416,9 @@ def import_(ctx: click.Context, paths: tuple[str, ...], deck_name: str | None, f
                     "nothing imported from it"
                 click.echo(f"\nquiz: {path}: interrupted: {what}{done}", err=True)
                 sys.exit(130)
+            finally:
+                if progress is not None:
+                    progress.clear()
             reports.append(report)
             if not as_json:
                 for warning in report.warnings:
@@ -495,6 +500,31 @@ def export(ctx: click.Context, deck: str, fmt: str | None, output: str, lang: st
         return
     _write_atomically(Path(output), text)
     click.echo(f"{output}: exported deck {name} ({fmt})", err=True)
+
+
+class _ProgressLine:
+    """An import's progress on a terminal's line, `file: 42%`, written over as it goes, cleared at
+    the end (a large file takes seconds: the terminal shows it is working)."""
+
+    def __init__(self, path: str, stream):
+        self.path, self.stream, self.shown = path, stream, -1
+
+    def __call__(self, done: int, total: int, stage: str) -> None:
+        percent = done * 100 // max(total, 1)
+        if percent != self.shown:
+            self.shown = percent
+            self.stream.write(f"\r{self.path}: {percent}%")
+            self.stream.flush()
+
+    def clear(self) -> None:
+        if self.shown >= 0:
+            self.stream.write("\r" + " " * (len(self.path) + 6) + "\r")
+            self.stream.flush()
+
+
+def _progress_line(path: str, stream) -> _ProgressLine | None:
+    """A _ProgressLine when `stream` is a terminal; else none (a log or a pipe gets the summary alone)."""
+    return _ProgressLine(path, stream) if stream.isatty() else None
 
 
 def _write_atomically(path, text: str) -> None:

@@ -515,3 +515,21 @@ def test_a_text_export_leaves_the_suspensions_a_package_made(library):
     again = import_deck(library, ANKI / "chemistry-modern.apkg")  # the package again: nothing to follow
     assert again.unsuspended == again.suspended == 0
     assert [row for row in items(library, "chemistry") if row[3] == "suspended"] == suspended
+
+
+def test_quiz_import_shows_its_progress_on_a_terminal_only():
+    import io
+
+    from quiz.cli import _progress_line
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    assert _progress_line("words.tsv", io.StringIO()) is None  # a pipe or a log: the summary alone
+    terminal = Terminal()
+    line = _progress_line("words.tsv", terminal)
+    for done in (0, 5, 400, 401, 1000):
+        line(done, 1000, "store")
+    line.clear()
+    assert terminal.getvalue() == ("\rwords.tsv: 0%\rwords.tsv: 40%\rwords.tsv: 100%\r" + " " * 15 + "\r")
