@@ -332,3 +332,17 @@ def test_a_text_export_s_pictures_stay_the_cards_media(library):
     import_deck(library, fixtures / "chemistry-notes.txt")
     after = {c.id: c.media for c in load_model(library.db.conn, "chemistry").cards if c.media}
     assert after == before == {card_id: ("red-square.png",) for card_id in before} and len(before) >= 1
+
+
+def test_a_row_repeating_a_guid_is_skipped_as_the_whole_file_reader_skips_it(library, tmp_path, small_batches):
+    header = "#separator:tab\n#html:false\n#guid column:1\n"
+    rows = ["g1\tdog\tanjing", "g2\tcat\tkucing", "g1\tdog\tanjing (again)", "g3\tcow\tsapi", "g2\tcat\tkucing"]
+    path = write(tmp_path / "guids.tsv", rows, header)
+    report = import_deck(library, path)
+    whole = read_text_deck(path)
+    assert cards_of(library, "guids") == [(c.id, c.front.get("en"), c.back.get("en")) for c in whole.cards]
+    assert (report.cards, report.notes) == (3, 3)
+    assert [w.split(": ", 1)[1] for w in report.warnings] == [
+        "note 'g1': warning: skipped: the same guid as an earlier row",
+        "note 'g2': warning: skipped: the same guid as an earlier row"]
+    assert import_deck(library, path).unchanged == 3
