@@ -26,7 +26,7 @@ def no_child_left() -> bool:
 def test_rows_progress_and_result_come_through_in_order():
     seen = []
 
-    def produce(progress):
+    def produce(progress, emit, announce):
         for n in range(2_500):
             if n % 1_000 == 0:
                 progress(n, 2_500)
@@ -45,7 +45,7 @@ def test_rows_progress_and_result_come_through_in_order():
 
 
 def test_a_deck_error_in_the_child_is_raised_here_after_the_rows_before_it():
-    def produce(progress):
+    def produce(progress, emit, announce):
         yield (1,)
         yield (2,)
         raise DeckError([Problem("x.tsv", 9, "", "a quoted field starting on line 9 is never closed")])
@@ -60,7 +60,7 @@ def test_a_deck_error_in_the_child_is_raised_here_after_the_rows_before_it():
 
 
 def test_a_child_that_dies_is_one_clear_error():
-    def produce(progress):
+    def produce(progress, emit, announce):
         yield (1,)
         os._exit(3)
 
@@ -70,7 +70,7 @@ def test_a_child_that_dies_is_one_clear_error():
 
 
 def test_stopping_early_stops_the_child():
-    def produce(progress):
+    def produce(progress, emit, announce):
         n = 0
         while True:  # never ends by itself
             yield (n,)
@@ -84,12 +84,15 @@ def test_stopping_early_stops_the_child():
 
 def test_not_from_another_thread_or_when_turned_off(monkeypatch):
     made = []
-    thread = threading.Thread(target=lambda: made.append(read_ahead(lambda progress: iter(()), label="x")))
+    def nothing(progress, emit, announce):
+        return iter(())
+
+    thread = threading.Thread(target=lambda: made.append(read_ahead(nothing, label="x")))
     thread.start()
     thread.join()
     assert made == [None]
     monkeypatch.setenv("QUIZ_READ_AHEAD", "0")
-    assert read_ahead(lambda progress: iter(()), label="x") is None
+    assert read_ahead(lambda progress, emit, announce: iter(()), label="x") is None
 
 
 @pytest.fixture
@@ -138,7 +141,7 @@ def test_a_fork_that_fails_falls_back_to_reading_here(library, tmp_path, monkeyp
         raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
 
     monkeypatch.setattr(os, "fork", no_fork)
-    assert read_ahead(lambda progress: iter(()), label="x") is None
+    assert read_ahead(lambda progress, emit, announce: iter(()), label="x") is None
     assert import_deck(library, big_file(tmp_path)).added == 30_000
 
 
@@ -160,3 +163,58 @@ def test_quiz_import_of_a_text_file_reads_it_in_a_second_process(library, tmp_pa
     monkeypatch.setenv("QUIZ_READ_AHEAD", "0")
     import_deck(library, big_file(tmp_path), deck_name="again")
     assert len(forks) == 1  # turned off: read here
+
+
+ANKI = __import__("pathlib").Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "anki"
+
+
+@pytest.mark.skipif(not ANKI.is_dir(), reason="needs ../shared/fixtures")
+def test_a_package_is_read_ahead_and_imports_as_read_here(library, tmp_path, monkeypatch):
+    import hashlib
+
+    from quiz.config import StudyConfig
+    from quiz.study.engine import Library
+    from quiz.study.importing import import_deck
+
+    forks = []
+    real_fork = os.fork
+
+    def counted():
+        pid = real_fork()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", counted)
+    ahead = import_deck(library, ANKI / "chemistry-modern.apkg")
+    assert len(forks) == 1 and no_child_left()
+    monkeypatch.setenv("QUIZ_READ_AHEAD", "0")
+    with Library.open(tmp_path / "here.db", config=StudyConfig(), clock=lambda: 1_800_000_000_000,
+                      sync_bundled=False) as here:
+        read_here = import_deck(here, ANKI / "chemistry-modern.apkg")
+        assert len(forks) == 1
+        assert read_here.to_dict() == ahead.to_dict()
+
+        def dump(lib):
+            return hashlib.sha256("\n".join(lib.db.conn.iterdump()).encode()).hexdigest()
+        assert dump(here) == dump(library)
+
+
+@pytest.mark.skipif(not ANKI.is_dir(), reason="needs ../shared/fixtures")
+def test_a_package_whose_cards_name_another_deck_than_announced_is_read_again_here(library, monkeypatch):
+    from quiz.formats import anki_package
+    from quiz.study.importing import import_deck
+
+    deck_of, parent, calls = anki_package._deck, os.getpid(), []
+
+    def first_elsewhere(*args):  # in the reading process, the announcement (the first call) names another deck
+        calls.append(1)
+        deck = deck_of(*args)
+        if os.getpid() != parent and len(calls) == 1:
+            deck.id = "elsewhere"
+        return deck
+
+    monkeypatch.setattr(anki_package, "_deck", first_elsewhere)
+    report = import_deck(library, ANKI / "chemistry-modern.apkg")
+    assert report.deck == "chemistry" and (report.added, report.reviews, report.suspended) == (71, 16, 1)
+    assert [d.deck for d in library.decks()] == ["chemistry"] and no_child_left()

@@ -745,7 +745,7 @@ def _label(guid: str) -> str:
 
 
 def _build_cards(collection: _Collection, media: _MediaIndex, file: str, member: str,
-                 notes_log: _Notes, limits: Limits, progress=None) -> tuple[list[Card], dict[int, str]]:
+                 notes_log: _Notes, limits: Limits, progress=None, on_card=None) -> tuple[list[Card], dict[int, str]]:
     # Runs once per card of the package: per-note work (splitting the fields, the tags, the guid's hash)
     # is done once per note, and a template that shows one field a side (the stock Basic ones) takes
     # render_card's simple path inline (simple_plan): the card is its two fields, converted.
@@ -762,6 +762,10 @@ def _build_cards(collection: _Collection, media: _MediaIndex, file: str, member:
     decks, notes, notetypes = collection.decks, collection.notes, collection.notetypes
     max_chars = limits.max_field_chars
     append, add_seen, new_card = cards.append, seen.add, imported_card
+    if on_card is not None:
+        def append(card: Card, keep=cards.append) -> None:
+            keep(card)
+            on_card(card)
     note_id = note = note_type = note_fields = None
     total = len(collection.cards)
     for number, (cid, nid, did, ord_, queue) in enumerate(collection.cards):
@@ -896,7 +900,9 @@ def _extract_media(package: Package, media: _MediaIndex, version: int, media_dir
 
 # -- the reader ---------------------------------------------------------------------------------
 def read_anki_package(path: str | Path, media_dir: str | Path | None = None, *, deck_id: str | None = None,
-                      limits: Limits = DEFAULT_LIMITS, progress: Callable[[int, int], None] | None = None) -> Deck:
+                      limits: Limits = DEFAULT_LIMITS, progress: Callable[[int, int], None] | None = None,
+                      on_start: Callable[[Deck, bool], None] | None = None,
+                      on_card: Callable[[Card], None] | None = None) -> Deck:
     """Read an .apkg or .colpkg into a Deck, with its review log and (if media_dir is given) its media.
 
     Cards carry their Anki deck (`deck_path`), tags, note type and suspension; `deck.reviews` is
@@ -905,6 +911,12 @@ def read_anki_package(path: str | Path, media_dir: str | Path | None = None, *, 
     folder to keep an import all-or-nothing). Without media_dir nothing is written anywhere but
     a temporary copy of the collection, removed before returning. `progress(done, total)` is called
     as the cards are built (what it raises stops the reading). Raises DeckError.
+
+    For a caller storing the cards as they are made: `on_start(deck, scheduled)` is called once the
+    collection is read, before any card is made, with the deck as far as it is known then (no cards;
+    its id and title from the decks of all the collection's cards) and whether the collection has a
+    review log or a suspended card; the Deck returned may differ on both if some cards make none (the
+    caller compares). `on_card(card)` is called with each card as it is made.
     """
     file = str(path)
     path = Path(path)
@@ -918,7 +930,7 @@ def read_anki_package(path: str | Path, media_dir: str | Path | None = None, *, 
         raise DeckError([Problem(file, 0, "", one_line(f"cannot read: {getattr(error, 'strerror', None) or error}"))]) \
             from None
     try:
-        return _read(package, path, file, media_dir, deck_id, limits, progress)
+        return _read(package, path, file, media_dir, deck_id, limits, progress, on_start, on_card)
     except _Refused as refused:
         raise DeckError([Problem(file, 0, refused.where, refused.message)]) from None
     except (sqlite3.Error, OSError) as error:
@@ -932,7 +944,8 @@ def read_anki_package(path: str | Path, media_dir: str | Path | None = None, *, 
         package.close()
 
 
-def _read(package: Package, path: Path, file: str, media_dir, deck_id, limits: Limits, progress) -> Deck:
+def _read(package: Package, path: Path, file: str, media_dir, deck_id, limits: Limits, progress, on_start=None,
+          on_card=None) -> Deck:
     version = package.version()
     member = _COLLECTIONS[version]
     if member not in package.members:
@@ -951,14 +964,25 @@ def _read(package: Package, path: Path, file: str, media_dir, deck_id, limits: L
             conn.close()
     media = _MediaIndex(_media_list(package, version))
     notes_log = _Notes(file)
+    if on_start is not None:
+        decks = collection.decks
+        on_start(_deck(path, file, deck_id, {decks.get(did, ())[:1] for _, _, did, _, _ in collection.cards}),
+                 bool(collection.revlog) or any(queue == -1 for *_, queue in collection.cards))
     with bulk_allocation():
-        cards, ids = _build_cards(collection, media, file, member, notes_log, limits, progress)
+        cards, ids = _build_cards(collection, media, file, member, notes_log, limits, progress, on_card)
         reviews = _reviews(collection, ids)
     if not cards:
         raise _Refused("", "no cards found" + (f" ({notes_log.lines[0]})" if notes_log.lines else ""))
     media_files = _extract_media(package, media, version, Path(media_dir), notes_log) if media_dir else {}
-    roots = {card.deck_path[0] if card.deck_path else None for card in cards}
-    root = roots.pop() if len(roots) == 1 else None
-    title = root if root and root != "Default" else path.stem
+    deck = _deck(path, file, deck_id, {card.deck_path[:1] for card in cards})
+    deck.cards, deck.reviews, deck.media_files, deck.warnings = cards, reviews, media_files, notes_log.finish()
+    return deck
+
+
+def _deck(path: Path, file: str, deck_id: str | None, roots: set[tuple[str, ...]]) -> Deck:
+    """The deck of cards in these top-level decks (each a 1-tuple, or () for none): named after the
+    one they are all in, else the file."""
+    root = roots.pop()[:1] if len(roots) == 1 else ()
+    title = root[0] if root and root[0] != "Default" else path.stem
     return Deck(id=slug(deck_id) if deck_id else slug(title), title=LocalText.of(plain_to_text(title) or "Imported"),
-                cards=cards, path=file, reviews=reviews, media_files=media_files, warnings=notes_log.finish())
+                path=file)

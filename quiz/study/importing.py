@@ -177,6 +177,9 @@ def import_deck(library: Library, path: str | os.PathLike, *, deck_name: str | N
         tick("read", 0, 1)
         if kind == "text":
             _import_text(library, path, deck_id, report, dry_run, tick, progress, options)
+        elif kind == "anki" and _import_package_ahead(library, path, deck_id, staging, report, dry_run, tick,
+                                                      progress, options):
+            pass
         else:
             reading = (lambda done, total: tick("read", done, total)) if progress is not None else None
             deck = read_deck_file(path, format=format, media_dir=staging, deck_id=deck_id, progress=reading,
@@ -208,6 +211,68 @@ def import_deck(library: Library, path: str | os.PathLike, *, deck_name: str | N
     return report
 
 
+class _Unforeseen(Exception):
+    """A package read ahead made a deck other than the one announced before its cards."""
+
+
+def _import_package_ahead(library: Library, path: Path, deck_id: str | None, staging: Path | None,
+                          report: ImportReport, dry_run: bool, tick: Callable[[str, int, int], None],
+                          progress: Progress | None, options: dict) -> bool:
+    """An Anki package read in a second process while this one stores its cards, where that is safe
+    (quiz.study.read_ahead): whether it was (False: the caller reads it here). The deck's id, and
+    whether the file says what is suspended, are announced before its first card, from all the
+    collection's decks and cards; in the rare file whose cards made say otherwise (some make none),
+    the import is undone here and the caller reads it again itself."""
+    from quiz.formats.anki_package import read_anki_package
+    from quiz.store.cards import card_row
+    from quiz.study.read_ahead import read_ahead
+
+    made: list[Deck] = []
+
+    def produce(reading, emit, announce) -> None:  # (in the reading process)
+        made.append(read_anki_package(path, staging, deck_id=deck_id, progress=reading,
+                                      on_start=lambda deck, scheduled: announce((deck, scheduled)),
+                                      on_card=lambda card: emit(card_row(card)), **options))
+
+    def finish() -> dict:  # (in the reading process, once it is done)
+        deck = made[0]
+        return {"id": deck.id, "scheduled": bool(deck.reviews) or any(card.suspended for card in deck.cards),
+                "reviews": deck.reviews, "media_files": deck.media_files, "warnings": deck.warnings,
+                "notes": _notes(deck), "media": len({name for card in deck.cards for name in card.media})}
+
+    storing = None
+    if progress is not None:  # reading is storing here: one stage, from the start to the reviews'
+        def storing(done: int, total: int) -> None:
+            progress(_STAGE_START["reviews"] * min(done, total) // max(total, 1), PROGRESS_TOTAL, "store")
+    ahead = read_ahead(produce, label=str(path), progress=storing, finish=finish)
+    if ahead is None:
+        return False
+    with ahead:
+        header, scheduled = ahead.announced()
+        report.deck = header.id
+
+        def cards() -> Iterator[tuple]:
+            yield from ahead
+            done = ahead.result
+            if done["id"] != header.id or done["scheduled"] != scheduled:
+                raise _Unforeseen  # (inside the transaction: undone)
+            header.reviews, header.media_files, header.warnings = done["reviews"], done["media_files"], \
+                done["warnings"]
+            report.warnings, report.notes, report.media = list(done["warnings"]), done["notes"], done["media"]
+
+        try:
+            _import_cards(library, header, cards(), path, report, dry_run, tick,
+                          follow_suspensions=scheduled, streamed=True)
+        except _Unforeseen:
+            for name, value in asdict(ImportReport(path=report.path, format=report.format, dry_run=dry_run)).items():
+                setattr(report, name, value)
+            return False
+    if staging is not None and not dry_run:
+        with _after_commit():
+            _place_media(header, staging, media_folder(library, header.id), report)
+    return True
+
+
 @contextlib.contextmanager
 def _after_commit() -> Iterator[None]:
     """Work after an import's commit: a Ctrl+C there is marked `committed` (the deck is imported; only
@@ -234,8 +299,8 @@ def _import_text(library: Library, path: Path, deck_id: str | None, report: Impo
     header, read_cards = stream_text_deck(path, deck_id=deck_id, make=imported_card_row, **options)
     report.deck = header.id
     notes = [0]
-    ahead = read_ahead(lambda progress: read_cards(progress, notes), label=str(path), progress=storing,
-                       finish=lambda: (header.warnings, notes[0]))
+    ahead = read_ahead(lambda progress, emit, announce: read_cards(progress, notes), label=str(path),
+                       progress=storing, finish=lambda: (header.warnings, notes[0]))
 
     def from_ahead() -> Iterator[tuple]:
         yield from ahead

@@ -1,11 +1,12 @@
 """Read a file in a second process while this one stores what it reads.
 
-    rows = read_ahead(lambda progress: read_cards(progress), label="words.tsv", progress=storing,
-                      finish=lambda: warnings)
+    rows = read_ahead(lambda progress, emit, announce: read_cards(progress), label="words.tsv",
+                      progress=storing, finish=lambda: warnings)
     if rows is None:                   # forking is not safe or not useful here: read in this process
         ...
     for row in rows: ...               # what the reader made, as plain tuples, in order
     rows.result                        # what finish() returned in the child, once the rows are all read
+    (or: produce passes each row to emit(row), and announce(value) first: rows.announced() is value)
 
 A large text import is CPU-bound in two halves of about the same size: parsing the rows into cards
 (Python) and writing them (SQLite). A forked child runs the first while this process runs the
@@ -28,20 +29,23 @@ import os
 import pickle
 import signal
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from quiz.formats.problems import DeckError, Problem
 
+_NOTHING = object()
 BATCH = 1000  # rows a message (about 200 KB of a text import's)
 PIPE_BYTES = 1 << 20
 _ENV = "QUIZ_READ_AHEAD"
 
 
-def read_ahead(produce: Callable[[Callable[[int, int], None] | None], Iterator], *, label: str,
+def read_ahead(produce: Callable[..., Iterable | None], *, label: str,
                progress: Callable[[int, int], None] | None = None,
                finish: Callable[[], object] = lambda: None) -> ReadAhead | None:
-    """`produce(progress)` run in a child process, its rows yielded here; None when it cannot be
-    (then the caller runs produce itself). `label` names the file in an error."""
+    """`produce(progress, emit, announce)` run in a child process: the rows it returns, or passes to
+    `emit(row)` one by one, are yielded here; `announce(value)`, before its first row, gives
+    `ReadAhead.announced()` its value. None when it cannot be run there (then the caller reads
+    itself). `label` names the file in an error."""
     if not _worth_it():
         return None
     try:
@@ -72,6 +76,7 @@ class ReadAhead:
 
     def __init__(self, produce, label: str, progress, finish):
         self.result: object = None
+        self.announcement: object = _NOTHING
         self._label, self._progress = label, progress
         read, write = os.pipe()
         self._pid: int | None = None
@@ -103,14 +108,9 @@ class ReadAhead:
         self.close()
 
     def __iter__(self) -> Iterator[tuple]:
-        load, pipe = pickle.load, self._pipe
         try:
             while True:
-                try:
-                    kind, payload = load(pipe)
-                except Exception:  # cut short, or what the child sent cannot be made here
-                    raise DeckError([Problem(self._label, 0, "", "could not be read to the end "
-                                                                 "(the process reading it stopped)")]) from None
+                kind, payload = self._message()
                 if kind == "rows":
                     yield from payload
                 elif kind == "progress":
@@ -119,12 +119,39 @@ class ReadAhead:
                 elif kind == "end":
                     self.result = payload
                     return
+                elif kind == "announce":
+                    self.announcement = payload
                 elif kind == "problems":
                     raise DeckError(payload)
                 else:  # "error": an exception the child could not help
                     raise payload
         finally:
             self.close()
+
+    def announced(self) -> object:
+        """What the child announced before its first row (produce's `announce`), read now. Raises
+        what the child met before it, as iterating would."""
+        while self.announcement is _NOTHING:
+            kind, payload = self._message()
+            if kind == "announce":
+                self.announcement = payload
+            elif kind == "problems":
+                raise DeckError(payload)
+            elif kind == "error":
+                raise payload
+            elif kind == "progress":
+                if self._progress is not None:
+                    self._progress(*payload)
+            elif payload:  # (rows or the end before an announcement: the producer announces first)
+                raise RuntimeError(f"read-ahead: {kind} before the announcement")
+        return self.announcement
+
+    def _message(self) -> tuple[str, object]:
+        try:
+            return pickle.load(self._pipe)
+        except Exception:  # cut short, or what the child sent cannot be made here
+            raise DeckError([Problem(self._label, 0, "", "could not be read to the end "
+                                                         "(the process reading it stopped)")]) from None
 
     def close(self) -> None:
         """Stop the child if it is still reading, and reap it (once; again does nothing)."""
@@ -166,12 +193,21 @@ def _child(read: int, fd: int, produce, finish) -> None:
                 batch.clear()
                 send("progress", (done, total))
 
+            def emit(row) -> None:
+                batch.append(tuple(row))
+                if len(batch) >= BATCH:
+                    send("rows", batch)
+                    batch.clear()
+
+            def announce(value) -> None:
+                send("rows", batch)
+                batch.clear()
+                send("announce", value)
+
             try:
-                for row in produce(progress):
-                    batch.append(tuple(row))
-                    if len(batch) >= BATCH:
-                        send("rows", batch)
-                        batch.clear()
+                rows = produce(progress, emit, announce)
+                for row in rows if rows is not None else ():
+                    emit(row)
                 send("rows", batch)
                 send("end", finish())
             except DeckError as error:
