@@ -406,15 +406,18 @@ def import_(ctx: click.Context, paths: tuple[str, ...], deck_name: str | None, f
                 report = import_deck(library, path, deck_name=deck_name, dry_run=dry_run, format=fmt,
                                      progress=progress, **options)
             except DeckError as error:
+                if progress is not None:
+                    progress.clear()
                 if as_json and reports:
                     click.echo(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=1))
                 raise QuizError(str(error)) from None
             except KeyboardInterrupt as interrupt:  # (say what was kept, rather than click's bare "Aborted!")
+                cleared = progress is not None and progress.clear()
                 before = len(reports) + getattr(interrupt, "committed", False)
                 done = f" ({before} file{'s' if before != 1 else ''} imported)" if before else ""
                 what = "imported, its media may be missing" if getattr(interrupt, "committed", False) else \
                     "nothing imported from it"
-                click.echo(f"\nquiz: {path}: interrupted: {what}{done}", err=True)
+                click.echo(f"{'' if cleared else chr(10)}quiz: {path}: interrupted: {what}{done}", err=True)
                 sys.exit(130)
             finally:
                 if progress is not None:
@@ -507,19 +510,27 @@ class _ProgressLine:
     the end (a large file takes seconds: the terminal shows it is working)."""
 
     def __init__(self, path: str, stream):
-        self.path, self.stream, self.shown = path, stream, -1
+        from pathlib import Path
+
+        name = Path(path).name  # (the name alone: a long path would wrap, and \r would not go back over it)
+        self.name = name if len(name) <= 40 else name[:39] + "…"
+        self.stream, self.shown = stream, -1
 
     def __call__(self, done: int, total: int, stage: str) -> None:
         percent = done * 100 // max(total, 1)
         if percent != self.shown:
             self.shown = percent
-            self.stream.write(f"\r{self.path}: {percent}%")
+            self.stream.write(f"\r{self.name}: {percent}%")
             self.stream.flush()
 
-    def clear(self) -> None:
-        if self.shown >= 0:
-            self.stream.write("\r" + " " * (len(self.path) + 6) + "\r")
-            self.stream.flush()
+    def clear(self) -> bool:
+        """Clear the line, if anything is on it: whether it was."""
+        if self.shown < 0:
+            return False
+        self.stream.write("\r" + " " * (len(self.name) + 8) + "\r")  # (8: ": 100%" and a ^C echoed after it)
+        self.stream.flush()
+        self.shown = -1
+        return True
 
 
 def _progress_line(path: str, stream) -> _ProgressLine | None:

@@ -26,9 +26,9 @@ hash of the front, with -2, -3, ... for repeated fronts.
 
 Reading streams: rows are parsed as they are read, so memory does not grow with the file
 (`iter_text_rows`). An import takes the cards as a stream (`stream_text_deck`), their repeated ids
-numbered and a repeated guid's row skipped by the store (quiz.store.cards), so that it holds nothing
-per card; `read_text_deck` collects the cards into a Deck, numbering repeats itself (ContentIds, a
-6-byte hash an id) and skipping a repeated guid: the reader of a whole file, for tests and tools.
+numbered by the store (quiz.store.cards), so that it holds nothing per card but each guid of a guid
+column (a repeated guid's row is skipped); `read_text_deck` collects the cards into a Deck, numbering
+repeats itself (ContentIds, a 6-byte hash an id): the reader of a whole file, for tests and tools.
 """
 
 from __future__ import annotations
@@ -411,8 +411,7 @@ def iter_text_cards(path: str | Path, *, separator: str | None = None, html: boo
     few thousand rows. Raises DeckError.
 
     `unique_ids=False`: a card without a guid has its front's content id as it is, repeats too (the
-    store numbers them: quiz.store.cards), and a row repeating a guid is not skipped here (the store
-    skips it), so nothing is kept per card. `note_count`, a list of one
+    store numbers them: quiz.store.cards), so nothing is kept per card. `note_count`, a list of one
     number, counts the rows that made cards (notes). `make` makes each card from imported_card's
     arguments (a store writing rows makes its row directly: quiz.store.cards.imported_card_row).
     """
@@ -474,7 +473,7 @@ def iter_text_cards(path: str | Path, *, separator: str | None = None, html: boo
                 notes.add(line, "no card: " + ("no cloze deletion" if kind == CLOZE else
                                                    "the front or the back is empty"))
                 continue
-            if guid and unique_ids:  # (else the store skips a guid's row again: nothing kept here per row)
+            if guid:
                 if guid in guids:
                     notes.add(line, "skipped: the same guid as an earlier row")
                     continue

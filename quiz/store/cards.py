@@ -13,8 +13,7 @@ flat in memory and its cost is one row per card.
 
 Ids: a card keeps its id (a guid's, or a content hash of its front); a repeated id within one import
 becomes id-2, id-3, ... in file order, as quiz.formats.anki_notes.ContentIds numbers repeated fronts,
-found through the database rather than a set of every id seen; a card with a guid repeated is the same
-note's row again, and is skipped (CardSync.repeated_guids). A card already stored keeps its
+found through the database rather than a set of every id seen. A card already stored keeps its
 item and progress: its JSON is replaced when it changed; one the import does not bring is retired
 (history kept), and a retired one that comes back is active again.
 """
@@ -25,7 +24,7 @@ import itertools
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from hashlib import blake2b
 from json.encoder import encode_basestring as _string
 from typing import TYPE_CHECKING, NamedTuple
@@ -100,8 +99,6 @@ class CardSync:
     suspended: int = 0  # newly suspended, following the file
     unsuspended: int = 0
     content: str = ""  # a hash of every card written, in order: the deck's source_hash part
-    repeated_guids: list[str] = field(default_factory=list)  # notes met again (their guid), skipped: the first 50
-    repeated_notes: int = 0  # how many such notes
 
 
 class CardWriter:
@@ -124,7 +121,6 @@ class CardWriter:
         self._pending: list[CardRow | tuple] = []
         self._topics: dict[tuple[str, ...], str] = {}
         self._repeats: dict[str, int] = {}  # a repeated id -> the number its next repeat tries first
-        self._repeated_guids: set[str] = set()  # notes skipped as repeats (only those: a file's mistakes)
         # Items with a larger id than any before were made by this import.
         self._before = conn.execute("SELECT coalesce(max(id), 0) FROM items").fetchone()[0]
         self._fresh = conn.execute("SELECT 1 FROM items WHERE deck = ? LIMIT 1", (deck_key,)).fetchone() is None
@@ -226,12 +222,8 @@ class CardWriter:
         inserts, updates, marks = [], [], []
         for row, qid in zip(batch, qids, strict=True):
             found = stored.get(qid)
-            if found is not None and (found[0] > self._before or found[0] in seen):  # a repeat within this import
-                guid = _guid(row.json)
-                if guid is not None:  # the same note's row again (its guid): skipped, as Anki skips it
-                    self._repeated(guid)
-                    continue
-                row, qid, found = self._renumber(row, stored, seen)
+            if found is not None and (found[0] > self._before or found[0] in seen):
+                row, qid, found = self._renumber(row, stored, seen)  # a repeat within this import
             if found is None:
                 status = self._status(row)
                 inserts.append(self._insert(row, qid, status))
@@ -276,13 +268,6 @@ class CardWriter:
         if marks:
             self.conn.executemany("INSERT OR IGNORE INTO temp.import_seen (id) VALUES (?)", marks)
 
-    def _repeated(self, guid: str) -> None:
-        if guid not in self._repeated_guids:  # (a note's cards are skipped together: the note once)
-            self._repeated_guids.add(guid)
-            self.sync.repeated_notes += 1
-            if len(self.sync.repeated_guids) < 50:
-                self.sync.repeated_guids.append(guid)
-
     def _stored(self, qids: list[str]) -> dict[str, tuple]:
         """qid -> (item id, status, leech, card JSON) of the stored items among `qids`."""
         found: dict[str, tuple] = {}
@@ -323,15 +308,6 @@ class CardWriter:
     def _is_seen(self, key: int) -> bool:
         return not self._fresh and self.conn.execute(
             "SELECT 1 FROM temp.import_seen WHERE id = ?", (key,)).fetchone() is not None
-
-
-def _guid(text: str) -> str | None:
-    """A card's Anki note guid, from its JSON."""
-    try:
-        guid = json.loads(text)[8]
-    except (ValueError, IndexError, TypeError):
-        return None
-    return guid if isinstance(guid, str) else None
 
 
 def _suspended(text: str | None) -> bool | None:

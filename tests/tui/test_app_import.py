@@ -263,3 +263,29 @@ async def test_large_counts_are_written_as_the_language_writes_them(make_app, tm
         screen = await open_import(pilot)
         await preview(pilot, screen, "many.tsv")
         assert f": {written} · " in summary(screen) and "1234" not in summary(screen)
+
+
+async def test_quitting_as_an_import_ends_closes_the_library(make_app, tmp_path, monkeypatch):
+    """The import's last progress call (after its commit, inside the library lock) as the learner
+    quits: the worker must not wait on the quitting app, or the app could not close the library."""
+    from quiz.study import importing
+
+    (tmp_path / "words.tsv").write_text("".join(f"w{i}\tv{i}\n" for i in range(50)), encoding="utf-8")
+    real, at_done = importing.import_deck, threading.Event()
+
+    def import_deck(library, path, *, progress=None, **options):
+        def held_at_the_end(done, total, stage):
+            if stage == "done":  # committed: the learner quits now
+                at_done.set()
+                time.sleep(0.3)
+            progress(done, total, stage)
+        return real(library, path, progress=held_at_the_end, **options)
+
+    monkeypatch.setattr(importing, "import_deck", import_deck)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_import(pilot)
+        await type_path(pilot, screen, str(tmp_path / "words.tsv"))  # the preview: a dry run in the worker
+        await until(pilot, at_done.is_set)
+    with pytest.raises(sqlite3.ProgrammingError):  # closed as the app ended
+        app.library.db.conn.execute("SELECT 1")

@@ -226,8 +226,10 @@ class ImportScreen(QuizScreen):
 
         def progress(done: int, total: int, stage: str) -> None:
             nonlocal shown
-            if worker.is_cancelled and done < total:  # never once the import has committed
-                raise ImportCancelled
+            if worker.is_cancelled:
+                if done < total:  # never once the import has committed
+                    raise ImportCancelled
+                return  # (the app is going: waiting on its thread here, holding the library, would stall it)
             if done != shown:
                 shown = done
                 app.call_from_thread(self._progress, done, stage)
