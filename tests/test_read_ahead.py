@@ -145,19 +145,25 @@ def test_a_fork_that_fails_falls_back_to_reading_here(library, tmp_path, monkeyp
     assert import_deck(library, big_file(tmp_path)).added == 30_000
 
 
-def test_quiz_import_of_a_text_file_reads_it_in_a_second_process(library, tmp_path, monkeypatch):
-    from quiz.study.importing import import_deck
-
-    forks = []
+@pytest.fixture
+def forks(monkeypatch) -> list[int]:
+    """The pids of the processes forked from here on (os.fork counted)."""
+    made: list[int] = []
     real_fork = os.fork
 
     def counted():
         pid = real_fork()
         if pid:
-            forks.append(pid)
+            made.append(pid)
         return pid
 
     monkeypatch.setattr(os, "fork", counted)
+    return made
+
+
+def test_quiz_import_of_a_text_file_reads_it_in_a_second_process(library, tmp_path, monkeypatch, forks):
+    from quiz.study.importing import import_deck
+
     report = import_deck(library, big_file(tmp_path))
     assert len(forks) == 1 and report.added == 30_000 and no_child_left()
     monkeypatch.setenv("QUIZ_READ_AHEAD", "0")
@@ -169,23 +175,13 @@ ANKI = __import__("pathlib").Path(__file__).resolve().parents[2] / "shared" / "f
 
 
 @pytest.mark.skipif(not ANKI.is_dir(), reason="needs ../shared/fixtures")
-def test_a_package_is_read_ahead_and_imports_as_read_here(library, tmp_path, monkeypatch):
+def test_a_package_is_read_ahead_and_imports_as_read_here(library, tmp_path, monkeypatch, forks):
     import hashlib
 
     from quiz.config import StudyConfig
     from quiz.study.engine import Library
     from quiz.study.importing import import_deck
 
-    forks = []
-    real_fork = os.fork
-
-    def counted():
-        pid = real_fork()
-        if pid:
-            forks.append(pid)
-        return pid
-
-    monkeypatch.setattr(os, "fork", counted)
     ahead = import_deck(library, ANKI / "chemistry-modern.apkg")
     assert len(forks) == 1 and no_child_left()
     monkeypatch.setenv("QUIZ_READ_AHEAD", "0")

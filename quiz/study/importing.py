@@ -240,10 +240,7 @@ def _import_package_ahead(library: Library, path: Path, deck_id: str | None, sta
                 "reviews": deck.reviews, "media_files": deck.media_files, "warnings": deck.warnings,
                 "notes": _notes(deck), "media": len({name for card in deck.cards for name in card.media})}
 
-    storing = None
-    if progress is not None:  # reading is storing here: one stage, from the start to the reviews'
-        def storing(done: int, total: int) -> None:
-            progress(_STAGE_START["reviews"] * min(done, total) // max(total, 1), PROGRESS_TOTAL, "store")
+    storing = _storing(progress)
     ahead = read_ahead(produce, label=str(path), progress=storing, finish=finish)
     if ahead is None:
         return False
@@ -273,6 +270,17 @@ def _import_package_ahead(library: Library, path: Path, deck_id: str | None, sta
     return True
 
 
+def _storing(progress: Progress | None) -> Callable[[int, int], None] | None:
+    """A reader's progress(done, total) as the import's, where reading is storing (cards stored as
+    they are read): one stage, from the start to the reviews'."""
+    if progress is None:
+        return None
+
+    def storing(done: int, total: int) -> None:
+        progress(_STAGE_START["reviews"] * min(done, total) // max(total, 1), PROGRESS_TOTAL, "store")
+    return storing
+
+
 @contextlib.contextmanager
 def _after_commit() -> Iterator[None]:
     """Work after an import's commit: a Ctrl+C there is marked `committed` (the deck is imported; only
@@ -292,10 +300,7 @@ def _import_text(library: Library, path: Path, deck_id: str | None, report: Impo
     from quiz.store.cards import imported_card_row
     from quiz.study.read_ahead import read_ahead
 
-    storing = None
-    if progress is not None:  # reading is storing here: one stage, from the start to the reviews'
-        def storing(done: int, total: int) -> None:
-            progress(_STAGE_START["reviews"] * min(done, total) // max(total, 1), PROGRESS_TOTAL, "store")
+    storing = _storing(progress)
     header, read_cards = stream_text_deck(path, deck_id=deck_id, make=imported_card_row, **options)
     report.deck = header.id
     notes = [0]
