@@ -26,10 +26,9 @@ hash of the front, with -2, -3, ... for repeated fronts.
 
 Reading streams: rows are parsed as they are read, so memory does not grow with the file
 (`iter_text_rows`). An import takes the cards as a stream (`stream_text_deck`), their repeated ids
-numbered and a row repeating a guid skipped by the store (quiz.store.cards), so that it holds nothing
-per card; `read_text_deck` collects the cards into a Deck, numbering repeats and skipping repeated
-guids itself (ContentIds, a 6-byte hash an id; a set of guids): the reader of a whole file, for tests
-and tools.
+numbered by the store (quiz.store.cards), so that it holds nothing per card but each guid of a guid
+column (a repeated guid's row is skipped); `read_text_deck` collects the cards into a Deck, numbering
+repeats itself (ContentIds, a 6-byte hash an id): the reader of a whole file, for tests and tools.
 """
 
 from __future__ import annotations
@@ -412,8 +411,7 @@ def iter_text_cards(path: str | Path, *, separator: str | None = None, html: boo
     few thousand rows. Raises DeckError.
 
     `unique_ids=False`: a card without a guid has its front's content id as it is, repeats too (the
-    store numbers them: quiz.store.cards), and a row repeating a guid is made all the same (the store
-    skips it, by its line: `make` then takes `line=`), so nothing is kept per card. `note_count`, a list of one
+    store numbers them: quiz.store.cards), so nothing is kept per card. `note_count`, a list of one
     number, counts the rows that made cards (notes). `make` makes each card from imported_card's
     arguments (a store writing rows makes its row directly: quiz.store.cards.imported_card_row).
     """
@@ -475,7 +473,7 @@ def iter_text_cards(path: str | Path, *, separator: str | None = None, html: boo
                 notes.add(line, "no card: " + ("no cloze deletion" if kind == CLOZE else
                                                    "the front or the back is empty"))
                 continue
-            if guid and unique_ids:  # (else the store skips a row repeating a guid: nothing kept here per row)
+            if guid:
                 if guid in guids:
                     notes.add(line, "skipped: the same guid as an earlier row")
                     continue
@@ -494,14 +492,13 @@ def iter_text_cards(path: str | Path, *, separator: str | None = None, html: boo
             note_type = type_name or STOCK[kind].name
             shown_guid = (plain_to_text(guid) or None) if guid else None
             media = tuple(dict.fromkeys(shown)) if shown else ()
-            where = {} if unique_ids else {"line": line}
             tally[0] += 1
             for card_ord, front, back, explain in rendered:
                 count += 1
                 if count > MAX_CARDS:
                     raise text_file.error(line, "", f"more than {MAX_CARDS} cards")
                 yield make(guid_card_id(guid, card_ord) if guid else content_id(front), front, back, explain,
-                           tags, shown_guid, card_ord, deck_path, note_type, media=media, **where)
+                           tags, shown_guid, card_ord, deck_path, note_type, media=media)
         notes.finish()
 
 
@@ -565,7 +562,7 @@ def _deck(path: str | Path, cards: list[Card], deck_id: str | None, warnings: li
     return _header(path, roots.pop() if len(roots) == 1 else None, deck_id, warnings, cards)
 
 
-def _deck_root(id, front, back, explain, tags, guid, ord, deck_path, note_type, media=(), line=0) -> str | None:
+def _deck_root(id, front, back, explain, tags, guid, ord, deck_path, note_type, media=()) -> str | None:
     """What stream_text_deck's first reading makes of a card: its top-level deck."""
     return deck_path[0] if deck_path else None
 

@@ -24,7 +24,7 @@ import itertools
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from hashlib import blake2b
 from json.encoder import encode_basestring as _string
 from typing import TYPE_CHECKING, NamedTuple
@@ -49,8 +49,6 @@ class CardRow(NamedTuple):
     tags: tuple[str, ...]
     suspended: bool
     json: str  # quiz.formats.json_deck.card_to_json
-    guid: str | None = None  # a text row's note guid, with
-    line: int = 0  # the row's line: a later row of the same guid is the same note again, skipped whole
 
 
 def card_row(card: Card) -> CardRow:
@@ -60,17 +58,15 @@ def card_row(card: Card) -> CardRow:
 
 
 def imported_card_row(id: str, front: str, back: str, explain: str | None, tags: tuple[str, ...], guid: str | None,
-                      ord: int, deck_path: tuple[str, ...], note_type: str | None, media: tuple[str, ...] = (),
-                      line: int = 0) -> CardRow:
+                      ord: int, deck_path: tuple[str, ...], note_type: str | None,
+                      media: tuple[str, ...] = ()) -> CardRow:
     """card_row(imported_card(...)) made without the Card: what a text import writes for each row (the
-    JSON written out here, a fifth of the import's time through the encoder; a test holds them equal),
-    with its guid and line."""
+    JSON written out here, a fifth of the import's time through the encoder; a test holds them equal)."""
     explained = f'[["*",{_string(explain)}]]' if explain else "null"
     return CardRow(id, tags, False, (
         f'[{_string(id)},[["*",{_string(front)}]],[["*",{_string(back)}]],[],[],{explained},{_strings(tags)},[],'
         f'{_string(guid) if guid is not None else "null"},{int(ord)},{_strings(deck_path)},'
-        f'{_string(note_type) if note_type is not None else "null"},false,{_strings(media) if media else "[]"}]'),
-        guid or None, line)
+        f'{_string(note_type) if note_type is not None else "null"},false,{_strings(media) if media else "[]"}]'))
 
 
 def _strings(values: tuple[str, ...], cache: dict = {}) -> str:  # noqa: B006 (a cache: few distinct tag sets recur)
@@ -103,8 +99,6 @@ class CardSync:
     suspended: int = 0  # newly suspended, following the file
     unsuspended: int = 0
     content: str = ""  # a hash of every card written, in order: the deck's source_hash part
-    repeated_rows: int = 0  # text rows skipped: their guid came before (the same note again)
-    repeated_lines: list[int] = field(default_factory=list)  # the first 50 of their lines
 
 
 class CardWriter:
@@ -127,8 +121,6 @@ class CardWriter:
         self._pending: list[CardRow | tuple] = []
         self._topics: dict[tuple[str, ...], str] = {}
         self._repeats: dict[str, int] = {}  # a repeated id -> the number its next repeat tries first
-        self._guids_kept = False  # temp.import_guids made (a text file with guids)
-        self._last_repeated = 0  # the line of the last row skipped as a repeated note
         # Items with a larger id than any before were made by this import.
         self._before = conn.execute("SELECT coalesce(max(id), 0) FROM items").fetchone()[0]
         self._fresh = conn.execute("SELECT 1 FROM items WHERE deck = ? LIMIT 1", (deck_key,)).fetchone() is None
@@ -154,8 +146,6 @@ class CardWriter:
     def finish(self) -> CardSync:
         """Write what is pending and retire what the import did not bring; the counts."""
         self._flush()
-        if self._guids_kept:
-            self.conn.execute("DELETE FROM temp.import_guids")
         if not self._fresh:
             self.sync.retired = self.conn.execute(
                 "UPDATE items SET status = 'retired' WHERE deck = ? AND id <= ? AND status != 'retired' "
@@ -186,8 +176,6 @@ class CardWriter:
 
     def _flush(self) -> None:
         batch, self._pending = self._pending, []
-        if any(row[5] for row in batch if row[4] is not None):
-            batch = self._without_repeated_notes(batch)
         if not batch:
             return
         if not self._fresh:
@@ -201,7 +189,7 @@ class CardWriter:
         # (Rows unpacked: a CardRow, or the plain tuple a reading process sends.)
         rows = [(key, blake2b(prefix + card_id.encode(), digest_size=8).hexdigest(), card_id,
                  topics.get(tags) or topic(tags), SUSPENDED if follow and suspended else ACTIVE, text)
-                for card_id, tags, suspended, text, *_ in batch]
+                for card_id, tags, suspended, text in batch]
         self._digest.update("".join([row[3] for row in batch]).encode())  # (as an update a card)
         self.conn.execute("SAVEPOINT card_batch")
         # The status CHECK costs a third of an insert (its IN list is built again for every row);
@@ -279,45 +267,6 @@ class CardWriter:
         self.conn.executemany("UPDATE items SET card = ?, hash = '', topic = ?, status = ? WHERE id = ?", updates)
         if marks:
             self.conn.executemany("INSERT OR IGNORE INTO temp.import_seen (id) VALUES (?)", marks)
-
-    def _without_repeated_notes(self, batch: list) -> list:
-        """The batch less the text rows whose guid an earlier row of this import had (the same note
-        again: skipped whole, as Anki skips it; noted in sync.repeated). Which row had each guid first
-        is kept in SQLite's temporary store, not in Python: memory stays flat."""
-        conn = self.conn
-        if not self._guids_kept:
-            conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_guids (guid TEXT PRIMARY KEY, line INTEGER NOT NULL) "
-                         "WITHOUT ROWID")
-            conn.execute("DELETE FROM temp.import_guids")
-            self._guids_kept = True
-        rows = sorted({(row[4], row[5]) for row in batch if row[4] is not None and row[5]})
-        conn.execute("SAVEPOINT import_guids")
-        try:  # the usual batch: every guid new (one row each), nothing to look up
-            conn.executemany("INSERT INTO temp.import_guids (guid, line) VALUES (?, ?)", rows)
-            conn.execute("RELEASE import_guids")
-            return batch
-        except sqlite3.IntegrityError:
-            conn.execute("ROLLBACK TO import_guids")
-            conn.execute("RELEASE import_guids")
-        conn.executemany("INSERT OR IGNORE INTO temp.import_guids (guid, line) VALUES (?, ?)", rows)
-        guids = sorted({guid for guid, _ in rows})
-        first: dict[str, int] = {}
-        for start in range(0, len(guids), 500):
-            part = guids[start:start + 500]
-            first.update(conn.execute(f"SELECT guid, line FROM temp.import_guids WHERE guid IN "
-                                      f"({', '.join('?' * len(part))})", part))
-        kept = []
-        for row in batch:
-            guid, line = row[4], row[5]
-            if guid is not None and line and first.get(guid, line) != line:
-                if line != self._last_repeated:  # (a row's cards come together: the row once)
-                    self._last_repeated = line
-                    self.sync.repeated_rows += 1
-                    if len(self.sync.repeated_lines) < 50:
-                        self.sync.repeated_lines.append(line)
-                continue
-            kept.append(row)
-        return kept
 
     def _stored(self, qids: list[str]) -> dict[str, tuple]:
         """qid -> (item id, status, leech, card JSON) of the stored items among `qids`."""

@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     import sqlite3
 
     from quiz.model import Deck
-    from quiz.store.cards import CardRow, CardSync
+    from quiz.store.cards import CardRow
     from quiz.store.decks import StoredDeck
     from quiz.study.engine import Library
     from quiz.study.scheduler import Scheduling
@@ -313,16 +313,9 @@ def _import_text(library: Library, path: Path, deck_id: str | None, report: Impo
 
     rows = read_cards(storing, notes) if ahead is None else from_ahead()
     with ahead or contextlib.nullcontext():  # the reading process stopped however this ends
-        sync = _import_cards(library, header, rows, path, report, dry_run, tick, follow_suspensions=False,
-                             streamed=True)
-    report.notes = notes[0] - sync.repeated_rows
-    # The rows the store skipped (their guid came before) after the reader's own warnings.
-    report.warnings = list(header.warnings) + [
-        str(Problem(str(path), line, "", "skipped: the same guid as an earlier row", severity="warning"))
-        for line in sync.repeated_lines]
-    if sync.repeated_rows > len(sync.repeated_lines):
-        report.warnings.append(str(Problem(str(path), 0, "", f"{sync.repeated_rows - len(sync.repeated_lines)} "
-                                           "more rows skipped: their guid came before", severity="warning")))
+        _import_cards(library, header, rows, path, report, dry_run, tick, follow_suspensions=False, streamed=True)
+    report.notes = notes[0]
+    report.warnings = list(header.warnings)
 
 
 def _ticker(progress: Progress | None) -> Callable[[str, int, int], None]:
@@ -435,11 +428,10 @@ def _import(library: Library, deck: Deck, path: Path, report: ImportReport, dry_
 
 def _import_cards(library: Library, deck: Deck, cards: Iterable[CardRow], path: Path, report: ImportReport,
                   dry_run: bool, tick: Callable[[str, int, int], None], *, follow_suspensions: bool,
-                  streamed: bool = False) -> CardSync:
+                  streamed: bool = False) -> None:
     """Import a card deck a card a row (quiz.store.cards): `deck` is the deck's header (its cards, if
     any, are not looked at: `cards` are written, as they come) and its review log, if any.
-    `streamed`: the cards are read as they are written, and say how far the storing is themselves.
-    What the writer did (for a dry run too)."""
+    `streamed`: the cards are read as they are written, and say how far the storing is themselves."""
     from quiz.formats.json_deck import card_from_json, card_to_json
     from quiz.formats.problems import no_cards
     from quiz.store.cards import CardRow, CardWriter, card_qid
@@ -484,7 +476,6 @@ def _import_cards(library: Library, deck: Deck, cards: Iterable[CardRow], path: 
             tick("reviews", 0, 1)
             _import_reviews(conn, library.scheduling(stored_deck(conn, deck.id)), key, deck, report, tick)
         _end(conn, key, report, dry_run, tick)
-    return sync
 
 
 def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: int, deck: Deck,
