@@ -346,3 +346,18 @@ def test_a_row_repeating_a_guid_is_skipped_whole(library, tmp_path, small_batche
     assert [w.split(": ", 1)[1] for w in report.warnings] == [
         "warning: skipped: the same guid as an earlier row"] * 2
     assert [w.rsplit(":", 4)[1] for w in report.warnings] == ["7", "8"]  # their lines (after 4 header lines)
+
+
+@pytest.mark.parametrize("rows", [
+    ["g1\tdog\tanjing", "g1\tdog\tanjing (2)", "g2\tcat\tkucing", "g1\tdog\tanjing (3)"],  # a guid three times
+    ["g1\tdog\tanjing", "g1 \tcat\tkucing"],  # another note: its guid has a space more
+    [" \tdog\tanjing", " \tcat\tkucing"],  # a guid of white space, twice
+])
+def test_rows_repeating_a_guid_import_as_the_whole_file_reader_reads_them(library, tmp_path, small_batches, rows):
+    header = "#separator:tab\n#html:false\n#guid column:1\n#notetype:Basic (and reversed card)\n"
+    path = write(tmp_path / "guids.tsv", rows, header)
+    report = import_deck(library, path)
+    whole = read_text_deck(path)
+    assert cards_of(library, "guids") == [(c.id, c.front.get("en"), c.back.get("en")) for c in whole.cards]
+    assert (report.cards, report.warnings) == (len(whole.cards), whole.warnings)
+    assert report.sample == [(c.front.get("*"), c.back.get("*")) for c in whole.cards[:5]]
