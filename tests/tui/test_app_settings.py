@@ -109,6 +109,13 @@ async def test_desired_retention_shows_the_daily_workload_it_implies(make_app):
             assert f"At {value}: about" in screen_text(app)
         # Remembering more takes more reviews a day (the FSRS simulator over the learner's items).
         assert estimates["0.80"]["reviews_per_day"] < estimates["0.97"]["reviews_per_day"]
+        # An average of many: a whole number of reviews (a tenth only for a few).
+        screen.set_workload({"retention": 0.9, "reviews_per_day": 89.5, "minutes_per_day": 30.2, "memorized": 900})
+        await pilot.pause()
+        assert "At 0.90: about 90 reviews and 30 min a day" in screen_text(app)
+        screen.set_workload(estimates["0.97"])
+        await pilot.pause()
+        assert f"about {estimates['0.97']['reviews_per_day']:.1f} reviews" in screen_text(app)
         retention.value = "1.5"
         await settle(pilot, lambda: screen.workload is None)
         assert "Workload: type a retention from 0.70 to 0.99" in screen_text(app)

@@ -136,8 +136,9 @@ class SettingsScreen(QuizScreen):
         if result is None:
             line = t("settings.workload_unknown")
         else:
-            minutes = result["minutes_per_day"]
-            figures = [f"{result['retention']:.2f}", f"{result['reviews_per_day']:g}",
+            minutes, reviews = result["minutes_per_day"], result["reviews_per_day"]
+            # An average: "about 90 reviews", not 89.5; a tenth only where it is most of the number.
+            figures = [f"{result['retention']:.2f}", f"{reviews:.1f}" if reviews < 10 else f"{reviews:.0f}",
                        f"{minutes:.1f}" if minutes < 10 else f"{minutes:.0f}"]
             if self.app.lang == "id":  # Indonesian writes 0,90 and 1,3
                 figures = [figure.replace(".", ",") for figure in figures]
