@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 BATCH = 2000  # cards written by one executemany: what a streaming import holds at once
 # A card item's columns: what is the same for every card is written by SQLite, not bound for each.
+# Its hash is empty: the card column itself is what a later import compares.
 _INSERT = (f"INSERT INTO items (deck, qid, template, anchor, kind, facts, topic, hash, status, state, card) "
            f"VALUES (?, ?, '{CARD_ITEM}', 'card:' || ?3, 'flashcard', json_array(?3), ?, '', ?, {NEW}, ?)")
 _UNKNOWN = object()
@@ -113,7 +114,7 @@ class CardWriter:
     def __init__(self, conn: sqlite3.Connection, deck_key: int, deck_name: str, *, languages: tuple[str, ...],
                  follow_suspensions: bool, legacy: dict[str, str] | None = None):
         self.conn, self.deck_key, self.follow = conn, deck_key, follow_suspensions
-        self.languages = languages or ("en",)
+        self.languages = languages
         self.legacy = legacy or {}
         self.sync = CardSync()
         self._prefix = f"{deck_name}\x1f{CARD_ITEM}\x1fcard:".encode()
@@ -162,7 +163,7 @@ class CardWriter:
     def _topic(self, tags: tuple[str, ...]) -> str:
         topic = self._topics.get(tags)
         if topic is None:
-            topic = json.dumps(dict.fromkeys(self.languages, ", ".join(tags)), ensure_ascii=False)
+            topic = json.dumps(card_topic(tags, self.languages), ensure_ascii=False)
             if len(self._topics) < 10_000:
                 self._topics[tags] = topic
         return topic
@@ -318,6 +319,11 @@ def _suspended(text: str | None) -> bool | None:
         return bool(json.loads(text)[12])
     except (ValueError, IndexError, TypeError):
         return None
+
+
+def card_topic(tags: tuple[str, ...], languages: tuple[str, ...]) -> dict[str, str]:
+    """A card item's topic, in each of the deck's languages: its tags."""
+    return dict.fromkeys(languages or ("en",), ", ".join(tags))
 
 
 def card_qid(deck_name: str, card_id: str) -> str:

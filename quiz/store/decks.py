@@ -123,6 +123,7 @@ def deck_items(deck: Deck) -> list[ItemContent]:
     shown) and its hash is of the card itself: everything it is asked with is made from it."""
     from quiz.knowledge import Knowledge
     from quiz.questions.generator import QuestionGenerator
+    from quiz.store.cards import card_topic
 
     knowledge = Knowledge(deck)
     languages = deck.languages or ("en",)
@@ -143,7 +144,7 @@ def deck_items(deck: Deck) -> list[ItemContent]:
                 continue  # met in an earlier language: the same card, the same topic
             topic = topics.get(card.tags)
             if topic is None:
-                topic = topics[card.tags] = dict.fromkeys(languages, ", ".join(card.tags))
+                topic = topics[card.tags] = card_topic(card.tags, languages)
             cards[qid] = ItemContent(qid, CARD_ITEM, anchor, "flashcard", (card.id,), topic, _card_hash(card))
     dumps = json.JSONEncoder(ensure_ascii=False).encode
     items = []

@@ -50,9 +50,18 @@ class FirstQuestion:
 
 def enabled() -> bool:
     """Whether a head start can help here: fork, and a second core to run the child on."""
-    if not hasattr(os, "fork") or os.environ.get("QUIZ_HEAD_START", "1") == "0":
+    return os.environ.get("QUIZ_HEAD_START", "1") != "0" and second_core()
+
+
+def second_core() -> bool:
+    """Whether a forked child can run beside this process: fork, and two CPUs this process may use
+    (the head start, and quiz.study.read_ahead)."""
+    if not hasattr(os, "fork"):
         return False
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
     return cores >= 2
 
 

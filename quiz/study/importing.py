@@ -187,9 +187,8 @@ def import_deck(library: Library, path: str | os.PathLike, *, deck_name: str | N
             if deck_id and deck.id != deck_id:  # a YAML deck names itself
                 deck.id = deck_id
             report.deck = deck.id
-            report.warnings = list(deck.warnings)
-            report.media = len({name for card in deck.cards for name in card.media})
-            report.notes = _notes(deck)
+            for name, value in _file_facts(deck).items():
+                setattr(report, name, value)
             if deck.facts or deck.entities or deck.relations:
                 lang = _lang(deck)
                 report.sample = [(card.front.get(lang), card.back.get(lang)) for card in deck.cards[:SAMPLE_CARDS]]
@@ -236,9 +235,8 @@ def _import_package_ahead(library: Library, path: Path, deck_id: str | None, sta
 
     def finish() -> dict:  # (in the reading process, once it is done)
         deck = made[0]
-        return {"id": deck.id, "scheduled": bool(deck.reviews) or any(card.suspended for card in deck.cards),
-                "reviews": deck.reviews, "media_files": deck.media_files, "warnings": deck.warnings,
-                "notes": _notes(deck), "media": len({name for card in deck.cards for name in card.media})}
+        return {"id": deck.id, "scheduled": _says_suspensions("anki", deck), "reviews": deck.reviews,
+                "media_files": deck.media_files, "facts": _file_facts(deck)}
 
     storing = _storing(progress)
     ahead = read_ahead(produce, label=str(path), progress=storing, finish=finish)
@@ -253,9 +251,10 @@ def _import_package_ahead(library: Library, path: Path, deck_id: str | None, sta
             done = ahead.result
             if done["id"] != header.id or done["scheduled"] != scheduled:
                 raise _Unforeseen  # (inside the transaction: undone)
-            header.reviews, header.media_files, header.warnings = done["reviews"], done["media_files"], \
-                done["warnings"]
-            report.warnings, report.notes, report.media = list(done["warnings"]), done["notes"], done["media"]
+            header.reviews, header.media_files = done["reviews"], done["media_files"]
+            for name, value in done["facts"].items():
+                setattr(report, name, value)
+            header.warnings = list(report.warnings)  # (before "no cards found" may need them)
 
         try:
             _import_cards(library, header, cards(), path, report, dry_run, tick,
@@ -333,6 +332,12 @@ def _ticker(progress: Progress | None) -> Callable[[str, int, int], None]:
 
 def _lang(deck: Deck) -> str:
     return deck.languages[0] if deck.languages else "en"
+
+
+def _file_facts(deck: Deck) -> dict:
+    """What an import reports of the file it read (a Deck, whole): its warnings, notes and media."""
+    return {"warnings": list(deck.warnings), "notes": _notes(deck),
+            "media": len({name for card in deck.cards for name in card.media})}
 
 
 def _notes(deck: Deck) -> int:

@@ -55,19 +55,15 @@ def read_ahead(produce: Callable[..., Iterable | None], *, label: str,
 
 
 def _worth_it() -> bool:
-    if os.environ.get(_ENV) == "0" or not hasattr(os, "fork"):
+    from quiz.study.head_start import second_core
+
+    if os.environ.get(_ENV) == "0" or not second_core():
         return False
     # Forked with other threads running, the child could inherit a lock one of them held (the
     # allocator's, SQLite's) and never get it: only from a process of one thread (the CLI).
     if threading.current_thread() is not threading.main_thread() or threading.active_count() > 1:
         return False
-    if signal.getsignal(signal.SIGCHLD) == signal.SIG_IGN:  # (the child reaped unseen: its pid could be reused)
-        return False
-    try:
-        cpus = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cpus = os.cpu_count() or 1
-    return cpus >= 2
+    return signal.getsignal(signal.SIGCHLD) != signal.SIG_IGN  # (else the child is reaped unseen: its pid reusable)
 
 
 class ReadAhead:
@@ -113,18 +109,8 @@ class ReadAhead:
                 kind, payload = self._message()
                 if kind == "rows":
                     yield from payload
-                elif kind == "progress":
-                    if self._progress is not None:
-                        self._progress(*payload)
-                elif kind == "end":
-                    self.result = payload
+                elif self._handle(kind, payload) == "end":
                     return
-                elif kind == "announce":
-                    self.announcement = payload
-                elif kind == "problems":
-                    raise DeckError(payload)
-                else:  # "error": an exception the child could not help
-                    raise payload
         finally:
             self.close()
 
@@ -133,18 +119,27 @@ class ReadAhead:
         what the child met before it, as iterating would."""
         while self.announcement is _NOTHING:
             kind, payload = self._message()
-            if kind == "announce":
-                self.announcement = payload
-            elif kind == "problems":
-                raise DeckError(payload)
-            elif kind == "error":
-                raise payload
-            elif kind == "progress":
-                if self._progress is not None:
-                    self._progress(*payload)
-            elif payload:  # (rows or the end before an announcement: the producer announces first)
+            if (kind == "rows" and payload) or kind == "end":  # (the producer announces first)
                 raise RuntimeError(f"read-ahead: {kind} before the announcement")
+            if kind != "rows":
+                self._handle(kind, payload)
         return self.announcement
+
+    def _handle(self, kind: str, payload) -> str:
+        """A message that is not rows: progress passed on, the announcement or the result kept, what
+        the child met raised."""
+        if kind == "progress":
+            if self._progress is not None:
+                self._progress(*payload)
+        elif kind == "announce":
+            self.announcement = payload
+        elif kind == "end":
+            self.result = payload
+        elif kind == "problems":
+            raise DeckError(payload)
+        else:  # "error": an exception the child could not help
+            raise payload
+        return kind
 
     def _message(self) -> tuple[str, object]:
         try:
