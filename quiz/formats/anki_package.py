@@ -346,6 +346,16 @@ def _zstd_reader(source, limits: Limits):
 
 
 # -- media names --------------------------------------------------------------------------------
+def not_a_file(kind: str, src: str) -> str | None:
+    """The placeholder of media that is not a file a deck can have (inline data, a web address);
+    None for a file's name."""
+    if src.startswith("data:"):
+        return placeholder(kind, "")
+    if "://" in src:
+        return placeholder(kind, src[:200])
+    return None
+
+
 def safe_media_name(name: str) -> str:
     """A media file name that is only a name: no directories, drive, control or reserved characters.
 
@@ -684,10 +694,9 @@ class _MediaIndex:
     def hook(self, shown: list[str]) -> Callable[[str, str], str]:
         """A media hook for html_to_text: placeholders with safe names, the names appended to `shown`."""
         def media(kind: str, src: str) -> str:
-            if src.startswith("data:"):
-                return placeholder(kind, "")
-            if "://" in src:
-                return placeholder(kind, src[:200])
+            outside = not_a_file(kind, src)
+            if outside is not None:
+                return outside
             safe = self.safe.get(src) or self.safe.get(unquote(src))
             if safe is None:
                 return placeholder(kind, safe_media_name(src))

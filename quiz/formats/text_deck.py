@@ -507,13 +507,12 @@ def _media_hook(shown: list[str]) -> Callable[[str, str], str]:
     file's name noted in `shown` (the file itself is the deck's, from its package, if it came)."""
     from urllib.parse import unquote
 
-    from quiz.formats.anki_package import safe_media_name
+    from quiz.formats.anki_package import not_a_file, safe_media_name
 
     def media(kind: str, src: str) -> str:
-        if src.startswith("data:"):
-            return placeholder(kind, "")
-        if "://" in src:
-            return placeholder(kind, src[:200])
+        outside = not_a_file(kind, src)
+        if outside is not None:
+            return outside
         name = safe_media_name(unquote(src))
         if name:
             shown.append(name)
