@@ -401,27 +401,23 @@ def import_(ctx: click.Context, paths: tuple[str, ...], deck_name: str | None, f
                 options["separator"] = _separator(separator)
             elif kind == "quizlet":
                 options = {"term_sep": _separator(separator), "card_sep": _separator(card_separator)}
-            progress = _progress_line(path, sys.stderr)
+            progress = _ProgressLine(path, sys.stderr)
             try:
-                report = import_deck(library, path, deck_name=deck_name, dry_run=dry_run, format=fmt,
-                                     progress=progress, **options)
+                with progress:  # (cleared however the import ends, before anything else is said)
+                    report = import_deck(library, path, deck_name=deck_name, dry_run=dry_run, format=fmt,
+                                         progress=progress or None, **options)
             except DeckError as error:
-                if progress is not None:
-                    progress.clear()
                 if as_json and reports:
                     click.echo(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=1))
                 raise QuizError(str(error)) from None
             except KeyboardInterrupt as interrupt:  # (say what was kept, rather than click's bare "Aborted!")
-                cleared = progress is not None and progress.clear()
                 before = len(reports) + getattr(interrupt, "committed", False)
                 done = f" ({before} file{'s' if before != 1 else ''} imported)" if before else ""
                 what = "imported, its media may be missing" if getattr(interrupt, "committed", False) else \
                     "nothing imported from it"
-                click.echo(f"{'' if cleared else chr(10)}quiz: {path}: interrupted: {what}{done}", err=True)
+                # (the progress line was cleared: the message takes its place; else after the ^C)
+                click.echo(f"{'' if progress.cleared else chr(10)}quiz: {path}: interrupted: {what}{done}", err=True)
                 sys.exit(130)
-            finally:
-                if progress is not None:
-                    progress.clear()
             reports.append(report)
             if not as_json:
                 for warning in report.warnings:
@@ -506,15 +502,20 @@ def export(ctx: click.Context, deck: str, fmt: str | None, output: str, lang: st
 
 
 class _ProgressLine:
-    """An import's progress on a terminal's line, `file: 42%`, written over as it goes, cleared at
-    the end (a large file takes seconds: the terminal shows it is working)."""
+    """An import's progress on a terminal's line, `file: 42%`, written over as it goes, cleared when
+    the import ends (a large file takes seconds: the terminal shows it is working). Off (false, and
+    writing nothing) when the stream is not a terminal: a log or a pipe gets the summary alone."""
 
     def __init__(self, path: str, stream):
         from pathlib import Path
 
         name = Path(path).name  # (the name alone: a long path would wrap, and \r would not go back over it)
         self.name = name if len(name) <= 40 else name[:39] + "…"
-        self.stream, self.shown = stream, -1
+        self.stream, self.shown, self.cleared = stream, -1, False
+        self.on = stream.isatty()
+
+    def __bool__(self) -> bool:
+        return self.on
 
     def __call__(self, done: int, total: int, stage: str) -> None:
         percent = done * 100 // max(total, 1)
@@ -523,19 +524,18 @@ class _ProgressLine:
             self.stream.write(f"\r{self.name}: {percent}%")
             self.stream.flush()
 
-    def clear(self) -> bool:
-        """Clear the line, if anything is on it: whether it was."""
-        if self.shown < 0:
-            return False
-        self.stream.write("\r" + " " * (len(self.name) + 8) + "\r")  # (8: ": 100%" and a ^C echoed after it)
-        self.stream.flush()
-        self.shown = -1
-        return True
+    def __enter__(self) -> _ProgressLine:
+        return self
 
+    def __exit__(self, *exc) -> None:
+        self.clear()
 
-def _progress_line(path: str, stream) -> _ProgressLine | None:
-    """A _ProgressLine when `stream` is a terminal; else none (a log or a pipe gets the summary alone)."""
-    return _ProgressLine(path, stream) if stream.isatty() else None
+    def clear(self) -> None:
+        """Clear the line, if anything is on it (`cleared` says it was)."""
+        if self.shown >= 0:
+            self.stream.write("\r" + " " * (len(self.name) + 8) + "\r")  # (8: ": 100%" and a ^C echoed after it)
+            self.stream.flush()
+            self.shown, self.cleared = -1, True
 
 
 def _write_atomically(path, text: str) -> None:

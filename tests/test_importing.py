@@ -520,16 +520,17 @@ def test_a_text_export_leaves_the_suspensions_a_package_made(library):
 def test_quiz_import_shows_its_progress_on_a_terminal_only():
     import io
 
-    from quiz.cli import _progress_line
+    from quiz.cli import _ProgressLine
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
             return True
 
-    assert _progress_line("words.tsv", io.StringIO()) is None  # a pipe or a log: the summary alone
+    assert not _ProgressLine("words.tsv", io.StringIO())  # a pipe or a log: the summary alone
     terminal = Terminal()
-    line = _progress_line("/some/folder/words.tsv", terminal)
-    for done in (0, 5, 400, 401, 1000):
-        line(done, 1000, "store")
-    assert line.clear() and not line.clear()  # (once: a second clear writes nothing)
+    with _ProgressLine("/some/folder/words.tsv", terminal) as line:
+        for done in (0, 5, 400, 401, 1000):
+            line(done, 1000, "store")
+    line.clear()  # (once: a second clear writes nothing)
+    assert line.cleared
     assert terminal.getvalue() == ("\rwords.tsv: 0%\rwords.tsv: 40%\rwords.tsv: 100%\r" + " " * 17 + "\r")
