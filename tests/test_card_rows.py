@@ -212,12 +212,12 @@ text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
 
 @given(card_id=text, front=text, back=text, explain=st.none() | text, tags=st.lists(text, max_size=3).map(tuple),
        guid=st.none() | text, ord=st.integers(0, 20), deck_path=st.lists(text, max_size=3).map(tuple),
-       note_type=st.none() | text, media=st.lists(text, max_size=2).map(tuple))
-def test_a_text_row_s_card_json_is_the_card_s(card_id, front, back, explain, tags, guid, ord, deck_path, note_type,
-                                              media):
+       note_type=st.none() | text, suspended=st.booleans(), media=st.lists(text, max_size=2).map(tuple))
+def test_an_imported_row_s_card_json_is_the_card_s(card_id, front, back, explain, tags, guid, ord, deck_path,
+                                                   note_type, suspended, media):
     row = card_store.imported_card_row(card_id, front, back, explain, tags, guid, ord, deck_path, note_type,
-                                       media=media)
-    card = imported_card(card_id, front, back, explain, tags, guid, ord, deck_path, note_type, media=media)
+                                       suspended, media)
+    card = imported_card(card_id, front, back, explain, tags, guid, ord, deck_path, note_type, suspended, media)
     assert row == card_store.card_row(card)
     assert row.json == card_to_json(card)
 

@@ -27,6 +27,7 @@ Each refusal is a one-line DeckError naming the file and the member or field.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import itertools
 import json
@@ -753,12 +754,25 @@ def _label(guid: str) -> str:
     return repr(plain_to_text(guid)[:40])
 
 
-def _build_cards(collection: _Collection, media: _MediaIndex, file: str, member: str,
-                 notes_log: _Notes, limits: Limits, progress=None, on_card=None) -> tuple[list[Card], dict[int, str]]:
+@dataclass(slots=True)
+class _Made:
+    """What the cards made add up to, for the deck and the report (the cards themselves are passed on)."""
+
+    cards: int = 0
+    deck_ids: set[int] = dataclasses.field(default_factory=set)  # the Anki decks they sit in
+    guids: set[str] = dataclasses.field(default_factory=set)  # their notes' guids
+    unnamed_notes: int = 0  # notes without a guid that made a card
+    suspended: bool = False  # whether one of them is suspended
+
+
+def _build_cards(collection: _Collection, media: _MediaIndex, file: str, member: str, notes_log: _Notes,
+                 limits: Limits, on_card: Callable, make: Callable = imported_card,
+                 progress=None) -> tuple[_Made, dict[int, str]]:
     # Runs once per card of the package: per-note work (splitting the fields, the tags, the guid's hash)
     # is done once per note, and a template that shows one field a side (the stock Basic ones) takes
     # render_card's simple path inline (simple_plan): the card is its two fields, converted.
-    cards: list[Card] = []
+    made = _Made()
+    deck_ids, guids = made.deck_ids, made.guids
     ids: dict[int, str] = {}  # Anki card id -> Card.id
     seen: set[str] = set()
     content_ids = ContentIds()  # for notes without a guid
@@ -770,12 +784,9 @@ def _build_cards(collection: _Collection, media: _MediaIndex, file: str, member:
     used = media.used
     decks, notes, notetypes = collection.decks, collection.notes, collection.notetypes
     max_chars = limits.max_field_chars
-    append, add_seen, new_card = cards.append, seen.add, imported_card
-    if on_card is not None:
-        def append(card: Card, keep=cards.append) -> None:
-            keep(card)
-            on_card(card)
+    add_seen, add_deck = seen.add, deck_ids.add
     note_id = note = note_type = note_fields = None
+    counted = False  # whether the note's guid is counted (once it makes a card)
     total = len(collection.cards)
     for number, (cid, nid, did, ord_, queue) in enumerate(collection.cards):
         if progress is not None and number % 2000 == 0:
@@ -810,6 +821,7 @@ def _build_cards(collection: _Collection, media: _MediaIndex, file: str, member:
             card_fields = per_card_fields[mid]
             type_name = note_type.name.removesuffix(QUIZ_NOTE_TYPE)
             width = len(values)
+            counted = False
         elif note is None or note_type is None:
             continue
         simple = plan[ord_] if 0 <= ord_ < len(plan) else None
@@ -855,12 +867,22 @@ def _build_cards(collection: _Collection, media: _MediaIndex, file: str, member:
             used.update(dict.fromkeys(card_media))
         else:
             card_media = ()
-        append(new_card(card_id, front, back, explain, note_tags, note_guid, ord_, decks.get(did, ()), type_name,
-                        queue == -1, card_media))
+        on_card(make(card_id, front, back, explain, note_tags, note_guid, ord_, decks.get(did, ()), type_name,
+                     queue == -1, card_media))
+        made.cards += 1
+        add_deck(did)
+        if queue == -1:
+            made.suspended = True
+        if not counted:
+            if note_guid:
+                guids.add(note_guid)
+                counted = True
+            elif ord_ == 0:
+                made.unnamed_notes += 1
     for name, count in skipped_types.items():
         notes_log.add(member, f"skipped {count} card{'s' if count > 1 else ''} of note type {name!r} "
                               "(image occlusion is not supported)")
-    return cards, ids
+    return made, ids
 
 
 def _reviews(collection: _Collection, ids: dict[int, str]) -> list[ImportedReview]:
@@ -909,9 +931,7 @@ def _extract_media(package: Package, media: _MediaIndex, version: int, media_dir
 
 # -- the reader ---------------------------------------------------------------------------------
 def read_anki_package(path: str | Path, media_dir: str | Path | None = None, *, deck_id: str | None = None,
-                      limits: Limits = DEFAULT_LIMITS, progress: Callable[[int, int], None] | None = None,
-                      on_start: Callable[[Deck, bool], None] | None = None,
-                      on_card: Callable[[Card], None] | None = None) -> Deck:
+                      limits: Limits = DEFAULT_LIMITS, progress: Callable[[int, int], None] | None = None) -> Deck:
     """Read an .apkg or .colpkg into a Deck, with its review log and (if media_dir is given) its media.
 
     Cards carry their Anki deck (`deck_path`), tags, note type and suspension; `deck.reviews` is
@@ -920,12 +940,35 @@ def read_anki_package(path: str | Path, media_dir: str | Path | None = None, *, 
     folder to keep an import all-or-nothing). Without media_dir nothing is written anywhere but
     a temporary copy of the collection, removed before returning. `progress(done, total)` is called
     as the cards are built (what it raises stops the reading). Raises DeckError.
+    """
+    cards: list[Card] = []
+    read = stream_anki_package(path, media_dir, deck_id=deck_id, limits=limits, progress=progress,
+                               on_card=cards.append)
+    read.deck.cards = cards
+    return read.deck
 
-    For a caller storing the cards as they are made: `on_start(deck, scheduled)` is called once the
-    collection is read, before any card is made, with the deck as far as it is known then (no cards;
-    its id and title from the decks of all the collection's cards) and whether the collection has a
-    review log or a suspended card; the Deck returned may differ on both if some cards make none (the
-    caller compares). `on_card(card)` is called with each card as it is made.
+
+@dataclass(slots=True)
+class PackageRead:
+    """A package read by stream_anki_package: its deck without the cards, and what those add up to."""
+
+    deck: Deck  # its reviews, media files and warnings; no cards
+    notes: int  # the notes the cards come from
+    media: int  # the media files they show
+    suspended: bool  # whether one of them is suspended
+
+
+def stream_anki_package(path: str | Path, media_dir: str | Path | None = None, *, deck_id: str | None = None,
+                        limits: Limits = DEFAULT_LIMITS, progress: Callable[[int, int], None] | None = None,
+                        on_start: Callable[[Deck, bool], None] | None = None,
+                        on_card: Callable[[object], None], make: Callable[..., object] = imported_card) -> PackageRead:
+    """read_anki_package for a caller storing the cards as they are made: `on_card(make(...))` with each,
+    `make` taking imported_card's arguments (a store writing rows makes its row: imported_card_row).
+
+    `on_start(deck, scheduled)` is called once the collection is read, before any card is made, with
+    the deck as far as it is known then (no cards; its id and title from the decks of all the
+    collection's cards) and whether the collection has a review log or a suspended card; the deck
+    read may differ on both if some cards make none (the caller compares).
     """
     file = str(path)
     path = Path(path)
@@ -939,7 +982,7 @@ def read_anki_package(path: str | Path, media_dir: str | Path | None = None, *, 
         raise DeckError([Problem(file, 0, "", one_line(f"cannot read: {getattr(error, 'strerror', None) or error}"))]) \
             from None
     try:
-        return _read(package, path, file, media_dir, deck_id, limits, progress, on_start, on_card)
+        return _read(package, path, file, media_dir, deck_id, limits, progress, on_start, on_card, make)
     except _Refused as refused:
         raise DeckError([Problem(file, 0, refused.where, refused.message)]) from None
     except (sqlite3.Error, OSError) as error:
@@ -953,8 +996,8 @@ def read_anki_package(path: str | Path, media_dir: str | Path | None = None, *, 
         package.close()
 
 
-def _read(package: Package, path: Path, file: str, media_dir, deck_id, limits: Limits, progress, on_start=None,
-          on_card=None) -> Deck:
+def _read(package: Package, path: Path, file: str, media_dir, deck_id, limits: Limits, progress, on_start, on_card,
+          make) -> PackageRead:
     version = package.version()
     member = _COLLECTIONS[version]
     if member not in package.members:
@@ -973,19 +1016,19 @@ def _read(package: Package, path: Path, file: str, media_dir, deck_id, limits: L
             conn.close()
     media = _MediaIndex(_media_list(package, version))
     notes_log = _Notes(file)
+    decks = collection.decks
     if on_start is not None:
-        decks = collection.decks
         on_start(_deck(path, file, deck_id, {decks.get(did, ())[:1] for _, _, did, _, _ in collection.cards}),
                  bool(collection.revlog) or any(queue == -1 for *_, queue in collection.cards))
     with bulk_allocation():
-        cards, ids = _build_cards(collection, media, file, member, notes_log, limits, progress, on_card)
+        made, ids = _build_cards(collection, media, file, member, notes_log, limits, on_card, make, progress)
         reviews = _reviews(collection, ids)
-    if not cards:
+    if not made.cards:
         raise _Refused("", "no cards found" + (f" ({notes_log.lines[0]})" if notes_log.lines else ""))
     media_files = _extract_media(package, media, version, Path(media_dir), notes_log) if media_dir else {}
-    deck = _deck(path, file, deck_id, {card.deck_path[:1] for card in cards})
-    deck.cards, deck.reviews, deck.media_files, deck.warnings = cards, reviews, media_files, notes_log.finish()
-    return deck
+    deck = _deck(path, file, deck_id, {decks.get(did, ())[:1] for did in made.deck_ids})
+    deck.reviews, deck.media_files, deck.warnings = reviews, media_files, notes_log.finish()
+    return PackageRead(deck, len(made.guids) + made.unnamed_notes, len(media.used), made.suspended)
 
 
 def _deck(path: Path, file: str, deck_id: str | None, roots: set[tuple[str, ...]]) -> Deck:

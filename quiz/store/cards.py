@@ -59,15 +59,17 @@ def card_row(card: Card) -> CardRow:
 
 
 def imported_card_row(id: str, front: str, back: str, explain: str | None, tags: tuple[str, ...], guid: str | None,
-                      ord: int, deck_path: tuple[str, ...], note_type: str | None,
+                      ord: int, deck_path: tuple[str, ...], note_type: str | None, suspended: bool = False,
                       media: tuple[str, ...] = ()) -> CardRow:
-    """card_row(imported_card(...)) made without the Card: what a text import writes for each row (the
-    JSON written out here, a fifth of the import's time through the encoder; a test holds them equal)."""
+    """card_row(imported_card(...)) made without the Card: what an import writes for each card it reads
+    (the JSON written out here, a fifth of a text import's time through the encoder; a test holds them
+    equal)."""
     explained = f'[["*",{_string(explain)}]]' if explain else "null"
-    return CardRow(id, tags, False, (
+    return CardRow(id, tags, bool(suspended), (
         f'[{_string(id)},[["*",{_string(front)}]],[["*",{_string(back)}]],[],[],{explained},{_strings(tags)},[],'
         f'{_string(guid) if guid is not None else "null"},{int(ord)},{_strings(deck_path)},'
-        f'{_string(note_type) if note_type is not None else "null"},false,{_strings(media) if media else "[]"}]'))
+        f'{_string(note_type) if note_type is not None else "null"},{"true" if suspended else "false"},'
+        f'{_strings(media) if media else "[]"}]'))
 
 
 def _strings(values: tuple[str, ...], cache: dict = {}) -> str:  # noqa: B006 (a cache: few distinct tag sets recur)

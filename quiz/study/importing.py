@@ -54,6 +54,7 @@ from quiz.formats.problems import DeckError, Problem
 if TYPE_CHECKING:
     import sqlite3
 
+    from quiz.formats.anki_package import PackageRead
     from quiz.model import Deck
     from quiz.store.cards import CardRow
     from quiz.store.decks import StoredDeck
@@ -222,21 +223,22 @@ def _import_package_ahead(library: Library, path: Path, deck_id: str | None, sta
     whether the file says what is suspended, are announced before its first card, from all the
     collection's decks and cards; in the rare file whose cards made say otherwise (some make none),
     the import is undone here and the caller reads it again itself."""
-    from quiz.formats.anki_package import read_anki_package
-    from quiz.store.cards import card_row
+    from quiz.formats.anki_package import stream_anki_package
+    from quiz.store.cards import imported_card_row
     from quiz.study.read_ahead import read_ahead
 
-    made: list[Deck] = []
+    made: list[PackageRead] = []
 
     def produce(reading, emit, announce) -> None:  # (in the reading process)
-        made.append(read_anki_package(path, staging, deck_id=deck_id, progress=reading,
-                                      on_start=lambda deck, scheduled: announce((deck, scheduled)),
-                                      on_card=lambda card: emit(card_row(card)), **options))
+        made.append(stream_anki_package(path, staging, deck_id=deck_id, progress=reading,
+                                        on_start=lambda deck, scheduled: announce((deck, scheduled)),
+                                        on_card=emit, make=imported_card_row, **options))
 
     def finish() -> dict:  # (in the reading process, once it is done)
-        deck = made[0]
-        return {"id": deck.id, "scheduled": _says_suspensions("anki", deck), "reviews": deck.reviews,
-                "media_files": deck.media_files, "facts": _file_facts(deck)}
+        read = made[0]
+        deck = read.deck
+        return {"id": deck.id, "scheduled": _says_suspensions("anki", deck, read.suspended), "reviews": deck.reviews,
+                "media_files": deck.media_files, "facts": _file_facts(deck, read.notes, read.media)}
 
     storing = _storing(progress)
     ahead = read_ahead(produce, label=str(path), progress=storing, finish=finish)
@@ -334,10 +336,11 @@ def _lang(deck: Deck) -> str:
     return deck.languages[0] if deck.languages else "en"
 
 
-def _file_facts(deck: Deck) -> dict:
-    """What an import reports of the file it read (a Deck, whole): its warnings, notes and media."""
-    return {"warnings": list(deck.warnings), "notes": _notes(deck),
-            "media": len({name for card in deck.cards for name in card.media})}
+def _file_facts(deck: Deck, notes: int | None = None, media: int | None = None) -> dict:
+    """What an import reports of the file it read: its warnings, notes and media (counted in the deck's
+    cards, unless the reader counted them)."""
+    return {"warnings": list(deck.warnings), "notes": _notes(deck) if notes is None else notes,
+            "media": len({name for card in deck.cards for name in card.media}) if media is None else media}
 
 
 def _notes(deck: Deck) -> int:
@@ -563,12 +566,15 @@ def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: 
 _NO_SUSPENSIONS = frozenset({"text", "quizlet"})
 
 
-def _says_suspensions(kind: str, deck: Deck) -> bool:
+def _says_suspensions(kind: str, deck: Deck, suspended: bool | None = None) -> bool:
     """Whether the file says which cards are suspended. Not a text file, nor a package exported
     without its scheduling (Anki then writes every card new and unsuspended, and no review log):
     one with neither a review nor a suspended card is taken as that, so that importing it over the
-    deck does not unsuspend what the learner suspended."""
-    return kind not in _NO_SUSPENSIONS and (bool(deck.reviews) or any(card.suspended for card in deck.cards))
+    deck does not unsuspend what the learner suspended. `suspended`: whether a card is, when the
+    deck's cards are not at hand."""
+    if suspended is None:
+        suspended = any(card.suspended for card in deck.cards)
+    return kind not in _NO_SUSPENSIONS and (bool(deck.reviews) or suspended)
 
 
 def _suspensions(conn: sqlite3.Connection, deck_key: int, deck: Deck, old: dict, report: ImportReport) -> None:
