@@ -83,3 +83,40 @@ def test_a_lapse_counts_and_the_eighth_suspends():
     assert after.lapses == 8 and after.leech and after.status == "suspended" and after.state == 3
     learning = scheduling.review(1, Schedule(), 1, T0)  # Again on a new item is not a lapse
     assert learning.lapses == 0 and learning.state == 1
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(item=st.integers(1, 10_000), answers=st.lists(st.tuples(st.integers(1, 60 * DAY), st.integers(1, 4)),
+                                                     min_size=1, max_size=12))
+def test_a_log_replayed_without_fuzz_differs_only_in_its_last_due_which_fuzzed_due_gives(item, answers):
+    # What quiz.study.replay_ahead rests on: fsrs never reads a card's due, so a log replayed before its
+    # item is known (fuzz=False) has every field of the fuzzed replay but the due, and fuzzing the last
+    # due for the item makes it the same.
+    scheduling = Scheduling(StudyConfig(leech_lapses=2))
+    fuzzed = unfuzzed = Schedule()
+    at = T0
+    for gap, rating in answers:
+        at += gap
+        before = unfuzzed.answers
+        fuzzed = scheduling.review(item, fuzzed, rating, at)
+        unfuzzed = scheduling.review(item, unfuzzed, rating, at, fuzz=False)
+        assert (fuzzed.state, fuzzed.stability, fuzzed.difficulty, fuzzed.lapses, fuzzed.status, fuzzed.leech) == \
+               (unfuzzed.state, unfuzzed.stability, unfuzzed.difficulty, unfuzzed.lapses, unfuzzed.status,
+                unfuzzed.leech)
+    due = scheduling.fuzzed_due(item, before, at, unfuzzed.due, unfuzzed.state)
+    assert Schedule(**{**unfuzzed.to_dict(), "due": due}) == fuzzed
+
+
+def test_fuzzed_due_moves_a_review_s_due_and_nothing_else():
+    scheduling, plain = Scheduling(StudyConfig()), Scheduling(StudyConfig(fuzz=False))
+    schedule = Schedule(state=2, stability=40.0, difficulty=5.0, due=T0, last_review=T0 - 40 * DAY, answers=5)
+    unfuzzed = scheduling.review(1, schedule, 3, T0, fuzz=False)
+    assert unfuzzed == plain.review(1, schedule, 3, T0)
+    dues = {scheduling.fuzzed_due(item, 5, T0, unfuzzed.due, unfuzzed.state) for item in range(20)}
+    assert len(dues) > 1 and scheduling.review(7, schedule, 3, T0).due in dues
+    assert scheduling.fuzzed_due(7, 5, T0, T0 + 600_000, 1) == T0 + 600_000  # learning: not fuzzed
+    assert plain.fuzzed_due(7, 5, T0, unfuzzed.due, unfuzzed.state) == unfuzzed.due

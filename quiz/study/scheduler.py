@@ -90,23 +90,33 @@ class Scheduling:
         return tuple(self.fsrs.parameters)
 
     # -- one answer ---------------------------------------------------------------------------
-    def review(self, item: int, schedule: Schedule, rating: int, at_ms: int) -> Schedule:
-        """The schedule after answering with `rating` (1-4) at `at_ms`."""
+    def review(self, item: int, schedule: Schedule, rating: int, at_ms: int, *, fuzz: bool = True) -> Schedule:
+        """The schedule after answering with `rating` (1-4) at `at_ms`. `fuzz=False`: without the item's
+        fuzz (the due fsrs gives), which nothing after depends on: fsrs reads a card's last review, never
+        its due, so a log replayed that way differs only in its last due, which fuzzed_due then gives."""
         scheduler = self.fsrs
         fsrs = self._fsrs_module
         at = to_datetime(at_ms)
         card, _ = scheduler.review_card(self._card(item, schedule, at), fsrs.Rating(rating), review_datetime=at)
-        due = card.due
-        if self.fuzz and card.state == fsrs.State.Review:
-            due = at + self._fuzzed(due - at, random.Random(f"{item}/{schedule.answers}"))
+        due = to_ms(card.due)
+        state = int(card.state)
+        if fuzz:
+            due = self.fuzzed_due(item, schedule.answers, at_ms, due, state)
         lapsed = schedule.state == REVIEW and rating == AGAIN
         lapses = schedule.lapses + lapsed
         leech = lapsed and self.is_leech(lapses)
         # Every field anew: made directly (dataclasses.replace was a fifth of a review's time; an
         # import replays thousands).
-        return _schedule(int(card.state), card.step, card.stability, card.difficulty, to_ms(due), at_ms,
-                         schedule.answers + 1, lapses, SUSPENDED if leech else schedule.status,
-                         schedule.leech or leech)
+        return _schedule(state, card.step, card.stability, card.difficulty, due, at_ms, schedule.answers + 1, lapses,
+                         SUSPENDED if leech else schedule.status, schedule.leech or leech)
+
+    def fuzzed_due(self, item: int, answers: int, at_ms: int, due_ms: int, state: int) -> int:
+        """The due of the item's answer at `at_ms` after `answers` log entries, whose due without fuzz is
+        `due_ms` and whose state after is `state`: in review, moved by the fuzz drawn for the item."""
+        if not self.fuzz or state != REVIEW:
+            return due_ms
+        return at_ms + self._fuzzed(timedelta(milliseconds=due_ms - at_ms),
+                                    random.Random(f"{item}/{answers}")) // _MS
 
     def practice(self, schedule: Schedule) -> Schedule:
         """A practice (cram) answer: logged and counted, the schedule untouched."""
