@@ -229,6 +229,25 @@ def test_packages_with_problems_are_one_line_errors(tmp_path):
     assert db.exists()
 
 
+def test_a_card_row_of_the_wrong_type_is_named_by_its_id(tmp_path):
+    db = colpkg_collection(tmp_path)
+    add_note(db, 42, "bad-card", BASIC, ["Front", "Back"], [0])
+    execute(db, "UPDATE cards SET did = 'a deck' WHERE id = 420")
+    with pytest.raises(DeckError, match=r"card 420: not a valid card row"):
+        read_anki_package(package(tmp_path / "bad.apkg", db, modern=True))
+
+
+def test_cards_come_in_note_order_whatever_the_order_of_their_ids(tmp_path):
+    db = colpkg_collection(tmp_path)
+    execute(db, "DELETE FROM cards", "DELETE FROM notes", "DELETE FROM revlog")
+    add_note(db, 2, "second", OPTIONAL, ["B", "b", "y"], [1, 0])
+    add_note(db, 1, "first", OPTIONAL, ["A", "a", "y"], [1, 0])
+    execute(db, "UPDATE cards SET id = 100 - id")  # the later note's cards, and each note's reverse, first by id
+    deck = read_anki_package(package(tmp_path / "order.apkg", db, modern=True))
+    assert [(card.guid, card.ord) for card in deck.cards] == [("first", 0), ("first", 1), ("second", 0),
+                                                               ("second", 1)]
+
+
 @pytest.mark.parametrize("name, expected", [
     ("red-square.png", "red-square.png"),
     ("../../etc/passwd", "passwd"),

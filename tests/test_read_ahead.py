@@ -44,6 +44,29 @@ def test_rows_progress_and_result_come_through_in_order():
     assert no_child_left()
 
 
+def test_work_is_done_while_the_child_has_nothing_ready_and_the_rows_still_come_in_order():
+    import time
+
+    def produce(progress, emit, announce):
+        for n in range(40):
+            time.sleep(0.002)  # a reader slower than this process
+            emit((n,))
+            if n % 10 == 9:
+                progress(n, 40)  # (sends the rows so far)
+
+    steps = []
+
+    def idle() -> bool:
+        steps.append(len(steps))
+        return len(steps) < 25  # 25 steps of work to do, then none
+
+    rows = read_ahead(produce, label="x")
+    rows.idle = idle
+    assert list(rows) == [(n,) for n in range(40)]
+    assert len(steps) >= 25  # all of it done in the waits (once done, asked again at each wait)
+    assert no_child_left()
+
+
 def test_a_deck_error_in_the_child_is_raised_here_after_the_rows_before_it():
     def produce(progress, emit, announce):
         yield (1,)
@@ -214,3 +237,73 @@ def test_a_package_whose_cards_name_another_deck_than_announced_is_read_again_he
     report = import_deck(library, ANKI / "chemistry-modern.apkg")
     assert report.deck == "chemistry" and (report.added, report.reviews, report.suspended) == (71, 16, 1)
     assert [d.deck for d in library.decks()] == ["chemistry"] and no_child_left()
+
+
+def review_calls(monkeypatch) -> list[bool]:
+    """Whether each Scheduling.review call from here on is the fuzzed one (a replay at the import's end)."""
+    from quiz.study.scheduler import Scheduling
+
+    calls: list[bool] = []
+    review = Scheduling.review
+
+    def counted(self, item, schedule, rating, at_ms, *, fuzz=True):
+        calls.append(fuzz)
+        return review(self, item, schedule, rating, at_ms, fuzz=fuzz)
+
+    monkeypatch.setattr(Scheduling, "review", counted)
+    return calls
+
+
+@pytest.mark.skipif(not ANKI.is_dir(), reason="needs ../shared/fixtures")
+def test_a_package_read_ahead_has_its_log_replayed_before_its_cards_are_all_stored(library, tmp_path,
+                                                                                  monkeypatch, forks):
+    from quiz.formats.anki_package import read_anki_package
+    from quiz.study.importing import import_deck
+
+    reviews = read_anki_package(ANKI / "chemistry-modern.apkg").reviews
+    calls = review_calls(monkeypatch)
+    report = import_deck(library, ANKI / "chemistry-modern.apkg")
+    assert len(forks) == 1 and report.reviews == len(reviews) == 16
+    assert calls == [False] * len(reviews)  # replayed ahead, none again at the end
+    # (the database equals one read here: test_a_package_is_read_ahead_and_imports_as_read_here)
+    due = library.db.conn.execute("SELECT count(*) FROM items WHERE state = 2").fetchone()[0]
+    assert due > 0  # some end in review, whose due is fuzzed for the item after the replay
+
+
+@pytest.mark.skipif(not ANKI.is_dir(), reason="needs ../shared/fixtures")
+def test_a_review_whose_time_another_deck_holds_is_replayed_at_the_end_as_read_here(library, tmp_path,
+                                                                                    monkeypatch, forks):
+    import hashlib
+
+    from quiz.config import StudyConfig
+    from quiz.formats.anki_package import read_anki_package
+    from quiz.study.engine import Library
+    from quiz.study.importing import import_deck
+
+    # (the latest: the fixture's reviews are 1 ms apart, so moving an earlier one moves all after it)
+    last = max(read_anki_package(ANKI / "chemistry-modern.apkg").reviews, key=lambda r: r.reviewed_at)
+    words = tmp_path / "words.tsv"
+    words.write_text("front\tback\n", encoding="utf-8")
+
+    def imported(lib):  # another deck answered at the package's last review time, then the package
+        import_deck(lib, words)
+        item = lib.db.conn.execute("SELECT id FROM items").fetchone()[0]
+        lib.db.conn.execute("INSERT INTO reviews VALUES (?, ?, 1, 'flashcard', 'en', 0, 3, 1, NULL, 900)",
+                            (last.reviewed_at, item))
+        lib.db.conn.commit()
+        return import_deck(lib, ANKI / "chemistry-modern.apkg")
+
+    calls = review_calls(monkeypatch)
+    ahead = imported(library)
+    assert len(forks) == 2  # (the text file, then the package)
+    moved = sum(1 for r in read_anki_package(ANKI / "chemistry-modern.apkg").reviews if r.card_id == last.card_id)
+    assert calls.count(True) == moved > 0  # that card's log, moved 1 ms, replayed at the end; the others not
+    monkeypatch.setenv("QUIZ_READ_AHEAD", "0")
+    with Library.open(tmp_path / "here.db", config=StudyConfig(), clock=lambda: 1_800_000_000_000,
+                      sync_bundled=False) as here:
+        assert imported(here).to_dict() == ahead.to_dict()
+
+        def dump(lib):
+            return hashlib.sha256("\n".join(lib.db.conn.iterdump()).encode()).hexdigest()
+        assert dump(here) == dump(library)
+    assert library.db.conn.execute("SELECT count(*) FROM reviews WHERE at = ?", (last.reviewed_at + 1,)).fetchone()[0]

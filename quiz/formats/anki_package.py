@@ -413,6 +413,9 @@ def _media_list(package: Package, version: int) -> dict[str, str]:
 
 
 # -- the collection -----------------------------------------------------------------------------
+Revlog = tuple[int, int, int, int, int]  # a review log row: id (ms), card id, ease, time (ms), type
+
+
 @dataclass(slots=True)
 class _Collection:
     decks: dict[int, tuple[str, ...]]
@@ -420,7 +423,7 @@ class _Collection:
     skipped_types: dict[int, str]  # note types read but not turned into cards (image occlusion)
     notes: dict[int, tuple[int, str, int, str, str]]  # id -> (id, guid, note type id, tags, fields (\x1f-joined))
     cards: list[tuple[int, int, int, int, int]]  # id, note id, deck id, ord, queue
-    revlog: list[tuple[int, int, int, int, int]]  # id (ms), card id, ease, time (ms), type
+    revlog: list[Revlog]
 
 
 def _open_collection(path: Path, limits: Limits) -> sqlite3.Connection:
@@ -477,15 +480,16 @@ def _read_collection(conn: sqlite3.Connection, member: str, limits: Limits) -> _
             and max(map(len, columns[3]), default=0) <= limits.max_field_chars):
         _check_notes(rows, member, limits)
     notes = dict(zip(columns[0], rows, strict=True))  # id -> (id, guid, note type id, tags, fields)
-    rows = _fetch(conn, member, "SELECT id, nid, did, odid, ord, queue FROM cards ORDER BY nid, ord, id", "cards",
-                  limits.max_cards + 1)
+    # In note order, sorted here: SQLite walks its note index and looks each card up (half as long again).
+    rows = _fetch(conn, member, "SELECT nid, ord, id, did, odid, queue FROM cards", "cards", limits.max_cards + 1)
     if not all(_all_type(column, int) for column in zip(*rows, strict=True)):
         for row in rows:
             if not all(type(value) is int for value in row):
-                raise _Refused(f"{member}: card {row[0]!r}", "not a valid card row")
+                raise _Refused(f"{member}: card {row[2]!r}", "not a valid card row")
     if len(rows) > limits.max_cards:
         raise _Refused(member, f"more than {limits.max_cards} cards")
-    cards = [(cid, nid, odid or did, ord_, queue) for cid, nid, did, odid, ord_, queue in rows]
+    rows.sort()  # by note, ord, card id (unique: nothing after it is compared)
+    cards = [(cid, nid, odid or did, ord_, queue) for nid, ord_, cid, did, odid, queue in rows]
     revlog = [row for row in _fetch(conn, member, "SELECT id, cid, ease, time, type FROM revlog ORDER BY id", "revlog")
               if type(row[0]) is int and type(row[1]) is int and type(row[2]) is int and type(row[3]) is int
               and type(row[4]) is int]
@@ -885,9 +889,11 @@ def _build_cards(collection: _Collection, media: _MediaIndex, file: str, member:
     return made, ids
 
 
-def _reviews(collection: _Collection, ids: dict[int, str]) -> list[ImportedReview]:
+def reviews_of(revlog: list[Revlog], ids: dict[int, str]) -> list[ImportedReview]:
+    """The deck's reviews: the review log's rows of the cards made (`ids`: Anki card id -> card id) that
+    are reviews Anki could have logged."""
     reviews = []
-    for rid, cid, ease, taken, kind in collection.revlog:
+    for rid, cid, ease, taken, kind in revlog:
         card_id = ids.get(cid)
         if card_id is None or rid <= 0 or not 0 <= ease <= 4 or not 0 <= kind <= 5:
             continue
@@ -956,19 +962,21 @@ class PackageRead:
     notes: int  # the notes the cards come from
     media: int  # the media files they show
     suspended: bool  # whether one of them is suspended
+    card_ids: dict[int, str]  # Anki card id -> the id of the card made of it
 
 
 def stream_anki_package(path: str | Path, media_dir: str | Path | None = None, *, deck_id: str | None = None,
                         limits: Limits = DEFAULT_LIMITS, progress: Callable[[int, int], None] | None = None,
-                        on_start: Callable[[Deck, bool], None] | None = None,
+                        on_start: Callable[[Deck, bool, list[Revlog]], None] | None = None,
                         on_card: Callable[[object], None], make: Callable[..., object] = imported_card) -> PackageRead:
     """read_anki_package for a caller storing the cards as they are made: `on_card(make(...))` with each,
     `make` taking imported_card's arguments (a store writing rows makes its row: imported_card_row).
 
-    `on_start(deck, scheduled)` is called once the collection is read, before any card is made, with
-    the deck as far as it is known then (no cards; its id and title from the decks of all the
-    collection's cards) and whether the collection has a review log or a suspended card; the deck
-    read may differ on both if some cards make none (the caller compares).
+    `on_start(deck, scheduled, revlog)` is called once the collection is read, before any card is made,
+    with the deck as far as it is known then (no cards; its id and title from the decks of all the
+    collection's cards), whether the collection has a review log or a suspended card (the deck read
+    may differ on both if some cards make none: the caller compares) and the collection's review log,
+    whose rows of the cards made are the deck's reviews (`reviews_of(revlog, read.card_ids)`).
     """
     file = str(path)
     path = Path(path)
@@ -1019,16 +1027,16 @@ def _read(package: Package, path: Path, file: str, media_dir, deck_id, limits: L
     decks = collection.decks
     if on_start is not None:
         on_start(_deck(path, file, deck_id, {decks.get(did, ())[:1] for _, _, did, _, _ in collection.cards}),
-                 bool(collection.revlog) or any(queue == -1 for *_, queue in collection.cards))
+                 bool(collection.revlog) or any(queue == -1 for *_, queue in collection.cards), collection.revlog)
     with bulk_allocation():
         made, ids = _build_cards(collection, media, file, member, notes_log, limits, on_card, make, progress)
-        reviews = _reviews(collection, ids)
+        reviews = reviews_of(collection.revlog, ids)
     if not made.cards:
         raise _Refused("", "no cards found" + (f" ({notes_log.lines[0]})" if notes_log.lines else ""))
     media_files = _extract_media(package, media, version, Path(media_dir), notes_log) if media_dir else {}
     deck = _deck(path, file, deck_id, {decks.get(did, ())[:1] for did in made.deck_ids})
     deck.reviews, deck.media_files, deck.warnings = reviews, media_files, notes_log.finish()
-    return PackageRead(deck, len(made.guids) + made.unnamed_notes, len(media.used), made.suspended)
+    return PackageRead(deck, len(made.guids) + made.unnamed_notes, len(media.used), made.suspended, ids)
 
 
 def _deck(path: Path, file: str, deck_id: str | None, roots: set[tuple[str, ...]]) -> Deck:

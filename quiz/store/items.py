@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from quiz.store.schema import ACTIVE, NEW
@@ -53,6 +54,23 @@ def read_schedule(conn: sqlite3.Connection, item: int) -> Schedule:
     return Schedule(*row[:-1], leech=bool(row[-1]))
 
 
+def read_schedules(conn: sqlite3.Connection, items: list[int]) -> dict[int, Schedule]:
+    """read_schedule of many items, asked in batches (items not stored are left out)."""
+    schedules = {}
+    for start in range(0, len(items), 500):
+        batch = items[start:start + 500]
+        for key, *values, leech in conn.execute(
+                f"SELECT id, {', '.join(_COLUMNS)} FROM items WHERE id IN ({', '.join('?' * len(batch))})", batch):
+            schedules[key] = Schedule(*values, leech=bool(leech))
+    return schedules
+
+
 def write_schedule(conn: sqlite3.Connection, item: int, schedule: Schedule) -> None:
-    values = (*schedule.card_fields(), schedule.status, int(schedule.leech), item)
-    conn.execute(f"UPDATE items SET {', '.join(f'{c} = ?' for c in _COLUMNS)} WHERE id = ?", values)
+    write_schedules(conn, [(item, schedule)])
+
+
+def write_schedules(conn: sqlite3.Connection, schedules: Iterable[tuple[int, Schedule]]) -> None:
+    """write_schedule of many (item, schedule) pairs, in one statement."""
+    conn.executemany(f"UPDATE items SET {', '.join(f'{c} = ?' for c in _COLUMNS)} WHERE id = ?",
+                     ((*schedule.card_fields(), schedule.status, int(schedule.leech), item)
+                      for item, schedule in schedules))

@@ -58,7 +58,9 @@ if TYPE_CHECKING:
     from quiz.model import Deck
     from quiz.store.cards import CardRow
     from quiz.store.decks import StoredDeck
+    from quiz.store.items import Schedule
     from quiz.study.engine import Library
+    from quiz.study.replay_ahead import ReplayAhead, Replayed
     from quiz.study.scheduler import Scheduling
 
 MAX_REVIEW_MS = 3_600_000  # as the engine caps an answer's time
@@ -223,21 +225,26 @@ def _import_package_ahead(library: Library, path: Path, deck_id: str | None, sta
     whether the file says what is suspended, are announced before its first card, from all the
     collection's decks and cards; in the rare file whose cards made say otherwise (some make none),
     the import is undone here and the caller reads it again itself."""
-    from quiz.formats.anki_package import stream_anki_package
+    from quiz.formats.anki_package import reviews_of, stream_anki_package
     from quiz.store.cards import imported_card_row
     from quiz.study.read_ahead import read_ahead
+    from quiz.study.replay_ahead import ReplayAhead
 
     made: list[PackageRead] = []
+    revlog: list = []
 
     def produce(reading, emit, announce) -> None:  # (in the reading process)
-        made.append(stream_anki_package(path, staging, deck_id=deck_id, progress=reading,
-                                        on_start=lambda deck, scheduled: announce((deck, scheduled)),
+        def start(deck: Deck, scheduled: bool, log: list) -> None:
+            revlog.extend(log)
+            announce((deck, scheduled, log))
+        made.append(stream_anki_package(path, staging, deck_id=deck_id, progress=reading, on_start=start,
                                         on_card=emit, make=imported_card_row, **options))
 
     def finish() -> dict:  # (in the reading process, once it is done)
         read = made[0]
         deck = read.deck
-        return {"id": deck.id, "scheduled": _says_suspensions("anki", deck, read.suspended), "reviews": deck.reviews,
+        reviewed = {cid: read.card_ids[cid] for _, cid, *_ in revlog if cid in read.card_ids}
+        return {"id": deck.id, "scheduled": _says_suspensions("anki", deck, read.suspended), "reviewed": reviewed,
                 "media_files": deck.media_files, "facts": _file_facts(deck, read.notes, read.media)}
 
     storing = _storing(progress)
@@ -245,22 +252,29 @@ def _import_package_ahead(library: Library, path: Path, deck_id: str | None, sta
     if ahead is None:
         return False
     with ahead:
-        header, scheduled = ahead.announced()
+        header, scheduled, log = ahead.announced()
         report.deck = header.id
+        # The review log replayed while this process waits on the reader (the import checks each replay).
+        replays = ReplayAhead((cid, rid, ease) for rid, cid, ease, _, kind in log
+                              if rid > 0 and 1 <= ease <= 4 and 0 <= kind <= 5)
+        ahead.idle = replays.step
 
         def cards() -> Iterator[tuple]:
             yield from ahead
+            while replays.step():  # (what the waits left)
+                pass
             done = ahead.result
             if done["id"] != header.id or done["scheduled"] != scheduled:
                 raise _Unforeseen  # (inside the transaction: undone)
-            header.reviews, header.media_files = done["reviews"], done["media_files"]
+            header.reviews, header.media_files = reviews_of(log, done["reviewed"]), done["media_files"]
+            replays.card_ids = done["reviewed"]
             for name, value in done["facts"].items():
                 setattr(report, name, value)
             header.warnings = list(report.warnings)  # (before "no cards found" may need them)
 
         try:
             _import_cards(library, header, cards(), path, report, dry_run, tick,
-                          follow_suspensions=scheduled, streamed=True)
+                          follow_suspensions=scheduled, streamed=True, replays=replays)
         except _Unforeseen:
             for name, value in asdict(ImportReport(path=report.path, format=report.format, dry_run=dry_run)).items():
                 setattr(report, name, value)
@@ -436,7 +450,7 @@ def _import(library: Library, deck: Deck, path: Path, report: ImportReport, dry_
 
 def _import_cards(library: Library, deck: Deck, cards: Iterable[CardRow], path: Path, report: ImportReport,
                   dry_run: bool, tick: Callable[[str, int, int], None], *, follow_suspensions: bool,
-                  streamed: bool = False) -> None:
+                  streamed: bool = False, replays: ReplayAhead | None = None) -> None:
     """Import a card deck a card a row (quiz.store.cards): `deck` is the deck's header (its cards, if
     any, are not looked at: `cards` are written, as they come) and its review log, if any.
     `streamed`: the cards are read as they are written, and say how far the storing is themselves."""
@@ -460,6 +474,9 @@ def _import_cards(library: Library, deck: Deck, cards: Iterable[CardRow], path: 
                 legacy = None
         now = library.clock()
         key = begin_card_deck(conn, deck, origin="imported", path=str(path), now_ms=now)
+        scheduling = library.scheduling(stored_deck(conn, deck.id))
+        if replays is not None:
+            replays.start(scheduling)
         writer = CardWriter(conn, key, deck.id, languages=deck.languages, follow_suspensions=follow_suspensions,
                             legacy=legacy)
         cards = iter(cards)
@@ -482,22 +499,31 @@ def _import_cards(library: Library, deck: Deck, cards: Iterable[CardRow], path: 
         report.questions_retired = sync.retired
         if deck.reviews:  # (no "replaying the history" for a file without one)
             tick("reviews", 0, 1)
-            _import_reviews(conn, library.scheduling(stored_deck(conn, deck.id)), key, deck, report, tick)
+            _import_reviews(conn, scheduling, key, deck, report, tick,
+                            ahead=replays.by_card() if replays is not None else None)
         _end(conn, key, report, dry_run, tick)
 
 
 def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: int, deck: Deck,
-                    report: ImportReport, tick: Callable[[str, int, int], None]) -> None:
-    """Append the Anki review log to the flashcard items and replay each changed item's log."""
-    from quiz.questions.question import CARD_ITEM
+                    report: ImportReport, tick: Callable[[str, int, int], None],
+                    ahead: dict[str, Replayed] | None = None) -> None:
+    """Append the Anki review log to the flashcard items and replay each changed item's log. `ahead`:
+    card id -> its log replayed already (quiz.study.replay_ahead), used where it is the item's log."""
     from quiz.store import reviews as log
-    from quiz.store.items import read_schedule, write_schedule
+    from quiz.store.cards import card_qid
+    from quiz.store.items import read_schedules, write_schedules
     from quiz.store.schema import PRACTICE, SUSPENDED
 
     if not deck.reviews:
         return
-    items = {anchor.removeprefix("card:"): key for key, anchor in conn.execute(
-        "SELECT id, anchor FROM items WHERE deck = ? AND template = ?", (deck_key, CARD_ITEM))}
+    # The items of the cards reviewed, found by qid alone (it names the deck and the template): its
+    # index answers, without reading the items themselves (scattered over the deck's just written).
+    card_ids = list(dict.fromkeys(entry.card_id for entry in deck.reviews))
+    items: dict[str, int] = {}
+    for start in range(0, len(card_ids), 500):
+        qids = {card_qid(deck.id, card_id): card_id for card_id in card_ids[start:start + 500]}
+        items.update((qids[qid], key) for key, qid in conn.execute(
+            f"SELECT id, qid FROM items WHERE qid IN ({', '.join('?' * len(qids))})", tuple(qids)))
     lang = deck.languages[0] if deck.languages else "en"
     taken: dict[int, int] = {}  # at -> item, for rows added by this import
     # Who already holds each review's own time in the log, asked in batches (one query per review
@@ -519,6 +545,7 @@ def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: 
         return row[0] if row else None
 
     added: dict[int, list[tuple[int, int, int]]] = defaultdict(list)  # item -> (at, rating, ms)
+    card_of: dict[int, str] = {}  # item -> card id
     for entry in sorted(deck.reviews, key=lambda r: r.reviewed_at):
         item = items.get(entry.card_id)
         if item is None or not 1 <= entry.ease <= 4:
@@ -535,28 +562,47 @@ def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: 
             continue
         taken[at] = item
         added[item].append((at, entry.ease, max(0, min(int(entry.duration), MAX_REVIEW_MS))))
+        card_of[item] = entry.card_id
     # Each item's log so far, in one pass (item by item would scan the log once per item).
     logged = log.item_logs(conn, "deck = ?", (deck_key,), only=added) if added else {}
+    befores = read_schedules(conn, list(added))
     rows: list[tuple] = []  # the log entries to add, as log.append writes them
+    schedules: list[tuple[int, Schedule]] = []
     for done, (item, new) in enumerate(added.items()):
         if done % 500 == 0:
             tick("reviews", done, len(added))
-        # (at, type or None for a new entry, rating, ms): a new entry's type is the state it is answered in.
-        merged = sorted([(r.at, r.type, r.rating, r.ms) for r in logged.get(item, ())] +
-                        [(at, None, rating, ms) for at, rating, ms in new], key=lambda entry: entry[0])
-        before = read_schedule(conn, item)
-        schedule = type(before)()
-        # Scheduling.replay, step by step, so each added row records the state it was answered in.
-        for at, kind, rating, ms in merged:
-            if kind is None:
-                rows.append((at, item, deck_key, "flashcard", lang, schedule.state, rating, int(rating > 1), None, ms))
-            if kind == PRACTICE:
-                schedule = scheduling.practice(schedule)
-            else:
-                schedule = scheduling.review(item, schedule, rating, at)
+        before = befores[item]
+        replayed = ahead.get(card_of[item]) if ahead else None
+        if replayed is not None and item not in logged and \
+                replayed.answers == tuple((at, rating) for at, rating, _ in new):
+            # Replayed ahead, as this very log: only the due's fuzz, which depends on the item, is left.
+            rows.extend((at, item, deck_key, "flashcard", lang, state, rating, int(rating > 1), None, ms)
+                        for (at, rating, ms), state in zip(new, replayed.states, strict=True))
+            schedule = replayed.schedule
+            due = scheduling.fuzzed_due(item, schedule.answers - 1, new[-1][0], schedule.due, schedule.state)
+            if due != schedule.due:
+                schedule = replace(schedule, due=due)
+        else:
+            # (at, type or None for a new entry, rating, ms): a new entry's type is the state it is answered in.
+            merged = sorted([(r.at, r.type, r.rating, r.ms) for r in logged.get(item, ())] +
+                            [(at, None, rating, ms) for at, rating, ms in new], key=lambda entry: entry[0])
+            schedule = type(before)()
+            # Scheduling.replay, step by step, so each added row records the state it was answered in.
+            for at, kind, rating, ms in merged:
+                if kind is None:
+                    rows.append((at, item, deck_key, "flashcard", lang, schedule.state, rating, int(rating > 1),
+                                 None, ms))
+                if kind == PRACTICE:
+                    schedule = scheduling.practice(schedule)
+                else:
+                    schedule = scheduling.review(item, schedule, rating, at)
         leech = schedule.leech and not before.leech  # a leech now: suspended, as the engine does
-        write_schedule(conn, item, replace(schedule, status=SUSPENDED if leech else before.status,
-                                           leech=schedule.leech or before.leech))
+        schedules.append((item, replace(schedule, status=SUSPENDED if leech else before.status,
+                                        leech=schedule.leech or before.leech)))
+    # In key order: the items' pages, and the log's (keyed by time), are then written in turn.
+    schedules.sort(key=lambda pair: pair[0])
+    rows.sort(key=lambda row: row[0])
+    write_schedules(conn, schedules)
     log.append_many(conn, rows)
     report.reviews += len(rows)
 

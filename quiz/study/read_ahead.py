@@ -27,6 +27,7 @@ import contextlib
 import gc
 import os
 import pickle
+import select
 import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -73,6 +74,9 @@ class ReadAhead:
     def __init__(self, produce, label: str, progress, finish):
         self.result: object = None
         self.announcement: object = _NOTHING
+        # Work to do while the child has nothing ready: called while it has not and idle() says there
+        # is more to do (a step at a time, each short: rows that come meanwhile wait for its end).
+        self.idle: Callable[[], bool] | None = None
         self._label, self._progress = label, progress
         read, write = os.pipe()
         self._pid: int | None = None
@@ -142,6 +146,12 @@ class ReadAhead:
         return kind
 
     def _message(self) -> tuple[str, object]:
+        idle = self.idle
+        if idle is not None:
+            # (select sees the pipe, not what the reader holds: a message already read in is only
+            # read after the step)
+            while not select.select([self._pipe], [], [], 0)[0] and idle():
+                pass
         try:
             return pickle.load(self._pipe)
         except Exception:  # cut short, or what the child sent cannot be made here
