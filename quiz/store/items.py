@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
+from quiz.model import slots_maker
 from quiz.store.schema import ACTIVE, NEW
 
 _COLUMNS = ("state", "step", "stability", "difficulty", "due", "last_review", "answers", "lapses", "status",
@@ -45,6 +46,10 @@ class Schedule:
     @classmethod
     def from_dict(cls, data: dict) -> Schedule:
         return cls(**{key: data[key] for key in cls.__dataclass_fields__ if key in data})
+
+
+# Schedule(...) by position, without the frozen __init__ (a queue or an import makes thousands).
+make_schedule = slots_maker(Schedule)
 
 
 def read_schedule(conn: sqlite3.Connection, item: int) -> Schedule:

@@ -45,7 +45,7 @@ import shutil
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -511,7 +511,7 @@ def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: 
     card id -> its log replayed already (quiz.study.replay_ahead), used where it is the item's log."""
     from quiz.store import reviews as log
     from quiz.store.cards import card_qid
-    from quiz.store.items import read_schedules, write_schedules
+    from quiz.store.items import make_schedule, read_schedules, write_schedules
     from quiz.store.schema import PRACTICE, SUSPENDED
 
     if not deck.reviews:
@@ -545,6 +545,7 @@ def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: 
         return row[0] if row else None
 
     added: dict[int, list[tuple[int, int, int]]] = defaultdict(list)  # item -> (at, rating, ms)
+    answers: dict[int, list[tuple[int, int]]] = defaultdict(list)  # item -> (at, rating), to compare with a replay
     card_of: dict[int, str] = {}  # item -> card id
     for entry in sorted(deck.reviews, key=lambda r: r.reviewed_at):
         item = items.get(entry.card_id)
@@ -562,6 +563,7 @@ def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: 
             continue
         taken[at] = item
         added[item].append((at, entry.ease, max(0, min(int(entry.duration), MAX_REVIEW_MS))))
+        answers[item].append((at, entry.ease))
         card_of[item] = entry.card_id
     # Each item's log so far, in one pass (item by item would scan the log once per item).
     logged = log.item_logs(conn, "deck = ?", (deck_key,), only=added) if added else {}
@@ -573,15 +575,13 @@ def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: 
             tick("reviews", done, len(added))
         before = befores[item]
         replayed = ahead.get(card_of[item]) if ahead else None
-        if replayed is not None and item not in logged and \
-                replayed.answers == tuple((at, rating) for at, rating, _ in new):
+        if replayed is not None and item not in logged and replayed.answers == tuple(answers[item]):
             # Replayed ahead, as this very log: only the due's fuzz, which depends on the item, is left.
-            rows.extend((at, item, deck_key, "flashcard", lang, state, rating, int(rating > 1), None, ms)
-                        for (at, rating, ms), state in zip(new, replayed.states, strict=True))
-            schedule = replayed.schedule
-            due = scheduling.fuzzed_due(item, schedule.answers - 1, new[-1][0], schedule.due, schedule.state)
-            if due != schedule.due:
-                schedule = replace(schedule, due=due)
+            rows += [(at, item, deck_key, "flashcard", lang, state, rating, int(rating > 1), None, ms)
+                     for (at, rating, ms), state in zip(new, replayed.states, strict=True)]
+            state, step, stability, difficulty, due, last_review, count, lapses = replayed.schedule.card_fields()
+            due = scheduling.fuzzed_due(item, count - 1, new[-1][0], due, state)
+            leech = replayed.schedule.leech
         else:
             # (at, type or None for a new entry, rating, ms): a new entry's type is the state it is answered in.
             merged = sorted([(r.at, r.type, r.rating, r.ms) for r in logged.get(item, ())] +
@@ -596,9 +596,12 @@ def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: 
                     schedule = scheduling.practice(schedule)
                 else:
                     schedule = scheduling.review(item, schedule, rating, at)
-        leech = schedule.leech and not before.leech  # a leech now: suspended, as the engine does
-        schedules.append((item, replace(schedule, status=SUSPENDED if leech else before.status,
-                                        leech=schedule.leech or before.leech)))
+            state, step, stability, difficulty, due, last_review, count, lapses = schedule.card_fields()
+            leech = schedule.leech
+        # A leech now is suspended, as the engine does.
+        schedules.append((item, make_schedule(state, step, stability, difficulty, due, last_review, count, lapses,
+                                              SUSPENDED if leech and not before.leech else before.status,
+                                              leech or before.leech)))
     # In key order: the items' pages, and the log's (keyed by time), are then written in turn.
     schedules.sort(key=lambda pair: pair[0])
     rows.sort(key=lambda row: row[0])

@@ -28,9 +28,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 
-from quiz.model import slots_maker
 from quiz.questions.question import CARD_ITEM
-from quiz.store.items import Schedule
+from quiz.store.items import Schedule, make_schedule
 from quiz.store.schema import LEARNING, NEW, PRACTICE, RELEARNING, REVIEW
 from quiz.text import fold
 
@@ -70,8 +69,6 @@ def _topic(topic_json: str, lang: str) -> str:
     return topics.get(lang) or next(iter(topics.values()), "")
 
 
-# Schedule field by field without its frozen __init__: a plan reads up to thousands of rows.
-_schedule = slots_maker(Schedule)
 # The id quiz.formats.anki_notes.guid_card_id gives card `ord` of an Anki note: "anki-<note hash>-<ord>".
 _NOTE_CARD_ID = re.compile(r"card:(anki-[0-9a-f]{16})-[0-9]+")
 
@@ -107,8 +104,8 @@ def _entries(rows: list[tuple], lang: str) -> Iterator[Entry]:
     for row, row_facts in zip(rows, facts, strict=True):
         key, qid, template, anchor, kind, _, topic, state, step, stability, difficulty, due, last_review, \
             answers, lapses, status, leech = row
-        schedule = _schedule(state, step, stability, difficulty, due, last_review, answers, lapses, status,
-                             bool(leech))
+        schedule = make_schedule(state, step, stability, difficulty, due, last_review, answers, lapses, status,
+                                 bool(leech))
         yield Entry(key, qid, template, anchor, kind, _buried_by(template, anchor, row_facts), _topic(topic, lang),
                     schedule)
 

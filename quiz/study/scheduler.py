@@ -20,8 +20,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from quiz.model import slots_maker
-from quiz.store.items import Schedule
+from quiz.store.items import Schedule, make_schedule
 from quiz.store.schema import NEW, PRACTICE, REVIEW, SUSPENDED
 from quiz.study.rating import AGAIN, EASY
 
@@ -32,7 +31,6 @@ if TYPE_CHECKING:
     from quiz.store.reviews import Review
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_schedule = slots_maker(Schedule)  # Schedule(...) by position, without the frozen __init__
 _MS = timedelta(milliseconds=1)
 # (start, end, factor) in days: fsrs.scheduler.FUZZ_RANGES, which are Anki's.
 _FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, math.inf, 0.05))
@@ -107,8 +105,8 @@ class Scheduling:
         leech = lapsed and self.is_leech(lapses)
         # Every field anew: made directly (dataclasses.replace was a fifth of a review's time; an
         # import replays thousands).
-        return _schedule(state, card.step, card.stability, card.difficulty, due, at_ms, schedule.answers + 1, lapses,
-                         SUSPENDED if leech else schedule.status, schedule.leech or leech)
+        return make_schedule(state, card.step, card.stability, card.difficulty, due, at_ms, schedule.answers + 1,
+                             lapses, SUSPENDED if leech else schedule.status, schedule.leech or leech)
 
     def fuzzed_due(self, item: int, answers: int, at_ms: int, due_ms: int, state: int) -> int:
         """The due of the item's answer at `at_ms` after `answers` log entries, whose due without fuzz is
