@@ -26,7 +26,7 @@ def no_child_left() -> bool:
 def test_rows_progress_and_result_come_through_in_order():
     seen = []
 
-    def produce(progress, emit, announce):
+    def produce(progress, emit, announce, tell):
         for n in range(2_500):
             if n % 1_000 == 0:
                 progress(n, 2_500)
@@ -47,7 +47,7 @@ def test_rows_progress_and_result_come_through_in_order():
 def test_work_is_done_while_the_child_has_nothing_ready_and_the_rows_still_come_in_order():
     import time
 
-    def produce(progress, emit, announce):
+    def produce(progress, emit, announce, tell):
         for n in range(40):
             time.sleep(0.002)  # a reader slower than this process
             emit((n,))
@@ -68,7 +68,7 @@ def test_work_is_done_while_the_child_has_nothing_ready_and_the_rows_still_come_
 
 
 def test_a_deck_error_in_the_child_is_raised_here_after_the_rows_before_it():
-    def produce(progress, emit, announce):
+    def produce(progress, emit, announce, tell):
         yield (1,)
         yield (2,)
         raise DeckError([Problem("x.tsv", 9, "", "a quoted field starting on line 9 is never closed")])
@@ -83,7 +83,7 @@ def test_a_deck_error_in_the_child_is_raised_here_after_the_rows_before_it():
 
 
 def test_a_child_that_dies_is_one_clear_error():
-    def produce(progress, emit, announce):
+    def produce(progress, emit, announce, tell):
         yield (1,)
         os._exit(3)
 
@@ -93,7 +93,7 @@ def test_a_child_that_dies_is_one_clear_error():
 
 
 def test_stopping_early_stops_the_child():
-    def produce(progress, emit, announce):
+    def produce(progress, emit, announce, tell):
         n = 0
         while True:  # never ends by itself
             yield (n,)
@@ -107,7 +107,7 @@ def test_stopping_early_stops_the_child():
 
 def test_not_from_another_thread_or_when_turned_off(monkeypatch):
     made = []
-    def nothing(progress, emit, announce):
+    def nothing(progress, emit, announce, tell):
         return iter(())
 
     thread = threading.Thread(target=lambda: made.append(read_ahead(nothing, label="x")))
@@ -115,7 +115,7 @@ def test_not_from_another_thread_or_when_turned_off(monkeypatch):
     thread.join()
     assert made == [None]
     monkeypatch.setenv("QUIZ_READ_AHEAD", "0")
-    assert read_ahead(lambda progress, emit, announce: iter(()), label="x") is None
+    assert read_ahead(lambda progress, emit, announce, tell: iter(()), label="x") is None
 
 
 @pytest.fixture
@@ -164,7 +164,7 @@ def test_a_fork_that_fails_falls_back_to_reading_here(library, tmp_path, monkeyp
         raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
 
     monkeypatch.setattr(os, "fork", no_fork)
-    assert read_ahead(lambda progress, emit, announce: iter(()), label="x") is None
+    assert read_ahead(lambda progress, emit, announce, tell: iter(()), label="x") is None
     assert import_deck(library, big_file(tmp_path)).added == 30_000
 
 
@@ -307,3 +307,81 @@ def test_a_review_whose_time_another_deck_holds_is_replayed_at_the_end_as_read_h
             return hashlib.sha256("\n".join(lib.db.conn.iterdump()).encode()).hexdigest()
         assert dump(here) == dump(library)
     assert library.db.conn.execute("SELECT count(*) FROM reviews WHERE at = ?", (last.reviewed_at + 1,)).fetchone()[0]
+
+
+@pytest.mark.skipif(not ANKI.is_dir(), reason="needs ../shared/fixtures")
+def test_reviews_written_while_the_cards_come_are_those_an_import_read_here_writes(library, tmp_path, monkeypatch,
+                                                                                 forks):
+    import hashlib
+    import time
+    import zipfile
+
+    from anki_builder import connect, package, unzstd
+
+    from quiz.config import StudyConfig
+    from quiz.store import cards as card_store
+    from quiz.study import replay_ahead
+    from quiz.study.engine import Library
+    from quiz.study.importing import import_deck
+
+    # Many cards, a batch of 40 at a time: the cards reviewed (every third note's, some leeches, some
+    # suspended, some with a review Anki logged without a rating) are written while the rest come.
+    with zipfile.ZipFile(ANKI / "chemistry.colpkg") as zf:
+        db = tmp_path / "col.sqlite"
+        db.write_bytes(unzstd(zf.read("collection.anki21b")))
+    conn = connect(db)
+    basic = conn.execute("SELECT id FROM notetypes WHERE name = 'Basic (and reversed card)'").fetchone()[0]
+    deck = conn.execute("SELECT id FROM decks WHERE name LIKE 'Chemistry%Elements'").fetchone()[0]
+    conn.execute("DELETE FROM revlog")
+    base, day = 1_790_000_000_000, 86_400_000
+    for n in range(300):
+        nid = 1_700_000_000_000 + n
+        conn.execute("INSERT INTO notes VALUES (?, ?, ?, 0, -1, ' bench ', ?, '', 0, 0, '')",
+                     (nid, f"many-{n}", basic, f"Front {n}\x1fBack {n}"))
+        for ord_ in (0, 1):
+            conn.execute("INSERT INTO cards VALUES (?, ?, ?, ?, 0, -1, 0, ?, 0, 0, 0, 0, 0, 0, 0, 0, 0, '')",
+                         (nid * 10 + ord_, nid, deck, ord_, -1 if n % 7 == 0 else 0))
+        # Every third note's card reviewed: a leech (Easy, then forgotten 9 times), or a few answers ending
+        # in review, due days later (fuzzed), the last one unrated in every other.
+        if n % 3 == 0:
+            eases = [4] + [1, 3] * 9 if n % 9 == 0 else [1, 2, 3, 4, 4, 0 if n % 2 else 4]
+            for k, ease in enumerate(eases):
+                conn.execute("INSERT INTO revlog VALUES (?, ?, -1, ?, 0, 0, 0, 5000, ?)",
+                             (base + n * 1_000 + k * day, nid * 10, ease, 1 if k else 0))
+    conn.commit()
+    conn.close()
+    path = package(tmp_path / "many.apkg", db, modern=True)
+
+    writes = []  # how many cards were stored at each write ahead
+    write = replay_ahead.ReplayAhead._write
+
+    def counted(self):
+        stored = self._writing.stored()
+        wrote = write(self)
+        if wrote:
+            writes.append(stored)
+        return wrote
+
+    monkeypatch.setattr(replay_ahead.ReplayAhead, "_write", counted)
+    monkeypatch.setattr(card_store, "BATCH", 40)  # (written a batch at a time)
+    monkeypatch.setattr(module, "BATCH", 20)  # (sent a batch at a time)
+    make = card_store.imported_card_row
+
+    def slowly(*args):  # a reader slower than the store, as with a large package
+        time.sleep(0.0003)
+        return make(*args)
+
+    monkeypatch.setattr(card_store, "imported_card_row", slowly)
+    ahead = import_deck(library, path)
+    assert len(forks) == 1 and ahead.reviews > 800 and ahead.reviews_skipped > 0 and ahead.suspended > 0
+    assert writes and min(writes) < ahead.cards / 2  # some written long before the last card
+    monkeypatch.setenv("QUIZ_READ_AHEAD", "0")
+    with Library.open(tmp_path / "here.db", config=StudyConfig(), clock=lambda: 1_800_000_000_000,
+                      sync_bundled=False) as here:
+        assert import_deck(here, path).to_dict() == ahead.to_dict()
+
+        def dump(lib):
+            return hashlib.sha256("\n".join(lib.db.conn.iterdump()).encode()).hexdigest()
+        assert dump(here) == dump(library)
+    leeches = library.db.conn.execute("SELECT count(*) FROM items WHERE leech = 1 AND status = 'suspended'")
+    assert leeches.fetchone()[0] > 0

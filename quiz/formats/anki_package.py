@@ -770,8 +770,8 @@ class _Made:
 
 
 def _build_cards(collection: _Collection, media: _MediaIndex, file: str, member: str, notes_log: _Notes,
-                 limits: Limits, on_card: Callable, make: Callable = imported_card,
-                 progress=None) -> tuple[_Made, dict[int, str]]:
+                 limits: Limits, on_card: Callable, make: Callable = imported_card, progress=None,
+                 on_reviewed: Callable[[int, str, int], None] | None = None) -> tuple[_Made, dict[int, str]]:
     # Runs once per card of the package: per-note work (splitting the fields, the tags, the guid's hash)
     # is done once per note, and a template that shows one field a side (the stock Basic ones) takes
     # render_card's simple path inline (simple_plan): the card is its two fields, converted.
@@ -789,6 +789,7 @@ def _build_cards(collection: _Collection, media: _MediaIndex, file: str, member:
     decks, notes, notetypes = collection.decks, collection.notes, collection.notetypes
     max_chars = limits.max_field_chars
     add_seen, add_deck = seen.add, deck_ids.add
+    reviewed = {row[1] for row in collection.revlog} if on_reviewed is not None else frozenset()
     note_id = note = note_type = note_fields = None
     counted = False  # whether the note's guid is counted (once it makes a card)
     total = len(collection.cards)
@@ -873,6 +874,8 @@ def _build_cards(collection: _Collection, media: _MediaIndex, file: str, member:
             card_media = ()
         on_card(make(card_id, front, back, explain, note_tags, note_guid, ord_, decks.get(did, ()), type_name,
                      queue == -1, card_media))
+        if cid in reviewed:
+            on_reviewed(cid, card_id, made.cards)
         made.cards += 1
         add_deck(did)
         if queue == -1:
@@ -968,7 +971,8 @@ class PackageRead:
 def stream_anki_package(path: str | Path, media_dir: str | Path | None = None, *, deck_id: str | None = None,
                         limits: Limits = DEFAULT_LIMITS, progress: Callable[[int, int], None] | None = None,
                         on_start: Callable[[Deck, bool, list[Revlog]], None] | None = None,
-                        on_card: Callable[[object], None], make: Callable[..., object] = imported_card) -> PackageRead:
+                        on_card: Callable[[object], None], make: Callable[..., object] = imported_card,
+                        on_reviewed: Callable[[int, str, int], None] | None = None) -> PackageRead:
     """read_anki_package for a caller storing the cards as they are made: `on_card(make(...))` with each,
     `make` taking imported_card's arguments (a store writing rows makes its row: imported_card_row).
 
@@ -977,6 +981,8 @@ def stream_anki_package(path: str | Path, media_dir: str | Path | None = None, *
     collection's cards), whether the collection has a review log or a suspended card (the deck read
     may differ on both if some cards make none: the caller compares) and the collection's review log,
     whose rows of the cards made are the deck's reviews (`reviews_of(revlog, read.card_ids)`).
+    `on_reviewed(anki_card_id, card_id, place)` is called after `on_card` for each card the log has rows of,
+    `place` its place among the cards made (0 for the first).
     """
     file = str(path)
     path = Path(path)
@@ -990,7 +996,7 @@ def stream_anki_package(path: str | Path, media_dir: str | Path | None = None, *
         raise DeckError([Problem(file, 0, "", one_line(f"cannot read: {getattr(error, 'strerror', None) or error}"))]) \
             from None
     try:
-        return _read(package, path, file, media_dir, deck_id, limits, progress, on_start, on_card, make)
+        return _read(package, path, file, media_dir, deck_id, limits, progress, on_start, on_card, make, on_reviewed)
     except _Refused as refused:
         raise DeckError([Problem(file, 0, refused.where, refused.message)]) from None
     except (sqlite3.Error, OSError) as error:
@@ -1005,7 +1011,7 @@ def stream_anki_package(path: str | Path, media_dir: str | Path | None = None, *
 
 
 def _read(package: Package, path: Path, file: str, media_dir, deck_id, limits: Limits, progress, on_start, on_card,
-          make) -> PackageRead:
+          make, on_reviewed) -> PackageRead:
     version = package.version()
     member = _COLLECTIONS[version]
     if member not in package.members:
@@ -1029,7 +1035,8 @@ def _read(package: Package, path: Path, file: str, media_dir, deck_id, limits: L
         on_start(_deck(path, file, deck_id, {decks.get(did, ())[:1] for _, _, did, _, _ in collection.cards}),
                  bool(collection.revlog) or any(queue == -1 for *_, queue in collection.cards), collection.revlog)
     with bulk_allocation():
-        made, ids = _build_cards(collection, media, file, member, notes_log, limits, on_card, make, progress)
+        made, ids = _build_cards(collection, media, file, member, notes_log, limits, on_card, make, progress,
+                                 on_reviewed)
         reviews = reviews_of(collection.revlog, ids)
     if not made.cards:
         raise _Refused("", "no cards found" + (f" ({notes_log.lines[0]})" if notes_log.lines else ""))

@@ -133,6 +133,16 @@ class CardWriter:
             conn.execute("CREATE TEMP TABLE IF NOT EXISTS import_seen (id INTEGER PRIMARY KEY)")
             conn.execute("DELETE FROM temp.import_seen")
 
+    @property
+    def fresh(self) -> bool:
+        """Whether the deck had no items before this import."""
+        return self._fresh
+
+    @property
+    def written(self) -> int:
+        """The cards written so far (added to the pending ones, not yet)."""
+        return self.sync.cards
+
     def add(self, row: CardRow | tuple) -> None:
         self._pending.append(row)
         if len(self._pending) >= BATCH:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 _COLUMNS = ("at", "item", "deck", "kind", "lang", "type", "rating", "correct", "answer", "ms")
+MAX_MS = 3_600_000  # an answer's time as logged is at most an hour (a learner who walked away)
 
 
 @dataclass(frozen=True, slots=True)

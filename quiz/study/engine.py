@@ -704,7 +704,7 @@ class StudySession:
         from quiz.store.items import read_schedule, write_schedule
         from quiz.store.reviews import Review
 
-        elapsed_ms = max(0, min(int(elapsed_ms), 3_600_000))
+        elapsed_ms = max(0, min(int(elapsed_ms), reviews.MAX_MS))
         key = shown.key
         with transaction(self.library.db) as conn:
             before = read_schedule(conn, key)  # fresh: another process may have answered it

@@ -63,7 +63,6 @@ if TYPE_CHECKING:
     from quiz.study.replay_ahead import ReplayAhead, Replayed
     from quiz.study.scheduler import Scheduling
 
-MAX_REVIEW_MS = 3_600_000  # as the engine caps an answer's time
 PROGRESS_TOTAL = 1000
 SAMPLE_CARDS = 5  # cards shown in a report's sample (the app's preview)
 # Where each stage starts, of PROGRESS_TOTAL: reading the file is most of a small import's time.
@@ -233,12 +232,13 @@ def _import_package_ahead(library: Library, path: Path, deck_id: str | None, sta
     made: list[PackageRead] = []
     revlog: list = []
 
-    def produce(reading, emit, announce) -> None:  # (in the reading process)
+    def produce(reading, emit, announce, tell) -> None:  # (in the reading process)
         def start(deck: Deck, scheduled: bool, log: list) -> None:
             revlog.extend(log)
             announce((deck, scheduled, log))
         made.append(stream_anki_package(path, staging, deck_id=deck_id, progress=reading, on_start=start,
-                                        on_card=emit, make=imported_card_row, **options))
+                                        on_card=emit, make=imported_card_row, on_reviewed=lambda *told: tell(told),
+                                        **options))
 
     def finish() -> dict:  # (in the reading process, once it is done)
         read = made[0]
@@ -254,15 +254,12 @@ def _import_package_ahead(library: Library, path: Path, deck_id: str | None, sta
     with ahead:
         header, scheduled, log = ahead.announced()
         report.deck = header.id
-        # The review log replayed while this process waits on the reader (the import checks each replay).
-        replays = ReplayAhead((cid, rid, ease) for rid, cid, ease, _, kind in log
-                              if rid > 0 and 1 <= ease <= 4 and 0 <= kind <= 5)
-        ahead.idle = replays.step
+        # The review log replayed, and written where that is safe, while this process waits on the reader.
+        replays = ReplayAhead(log)
+        ahead.idle, ahead.told = replays.step, replays.told
 
         def cards() -> Iterator[tuple]:
             yield from ahead
-            while replays.step():  # (what the waits left)
-                pass
             done = ahead.result
             if done["id"] != header.id or done["scheduled"] != scheduled:
                 raise _Unforeseen  # (inside the transaction: undone)
@@ -319,7 +316,7 @@ def _import_text(library: Library, path: Path, deck_id: str | None, report: Impo
     header, read_cards = stream_text_deck(path, deck_id=deck_id, make=imported_card_row, **options)
     report.deck = header.id
     notes = [0]
-    ahead = read_ahead(lambda progress, emit, announce: read_cards(progress, notes), label=str(path),
+    ahead = read_ahead(lambda progress, emit, announce, tell: read_cards(progress, notes), label=str(path),
                        progress=storing, finish=lambda: (header.warnings, notes[0]))
 
     def from_ahead() -> Iterator[tuple]:
@@ -475,10 +472,13 @@ def _import_cards(library: Library, deck: Deck, cards: Iterable[CardRow], path: 
         now = library.clock()
         key = begin_card_deck(conn, deck, origin="imported", path=str(path), now_ms=now)
         scheduling = library.scheduling(stored_deck(conn, deck.id))
-        if replays is not None:
-            replays.start(scheduling)
         writer = CardWriter(conn, key, deck.id, languages=deck.languages, follow_suspensions=follow_suspensions,
                             legacy=legacy)
+        if replays is not None:  # (reviews written ahead only into a deck new here)
+            from quiz.study.replay_ahead import Writing
+
+            replays.start(scheduling, Writing(conn, key, deck.id, lang, lambda: writer.written) if writer.fresh
+                          else None)
         cards = iter(cards)
         for row in itertools.islice(cards, SAMPLE_CARDS):
             writer.add(row)
@@ -486,6 +486,8 @@ def _import_cards(library: Library, deck: Deck, cards: Iterable[CardRow], path: 
             report.sample.append((card.front.get(lang), card.back.get(lang)))
         writer.add_all(cards)
         sync = writer.finish()
+        if replays is not None:
+            replays.finish()  # (what the waits left, the last cards stored)
         if not sync.cards:
             raise no_cards(path, deck.warnings)
         finish_card_deck(conn, key, deck, sync.content, origin="imported", path=str(path), now_ms=now)
@@ -499,36 +501,42 @@ def _import_cards(library: Library, deck: Deck, cards: Iterable[CardRow], path: 
         report.questions_retired = sync.retired
         if deck.reviews:  # (no "replaying the history" for a file without one)
             tick("reviews", 0, 1)
-            _import_reviews(conn, scheduling, key, deck, report, tick,
-                            ahead=replays.by_card() if replays is not None else None)
+            if replays is None:
+                _import_reviews(conn, scheduling, key, deck, report, tick)
+            else:
+                report.reviews, report.reviews_skipped = replays.reviews, replays.skipped
+                _import_reviews(conn, scheduling, key, deck, report, tick, ahead=replays.by_card(),
+                                written=replays.written)
         _end(conn, key, report, dry_run, tick)
 
 
 def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: int, deck: Deck,
                     report: ImportReport, tick: Callable[[str, int, int], None],
-                    ahead: dict[str, Replayed] | None = None) -> None:
+                    ahead: dict[str, Replayed] | None = None, written: set[str] = frozenset()) -> None:
     """Append the Anki review log to the flashcard items and replay each changed item's log. `ahead`:
-    card id -> its log replayed already (quiz.study.replay_ahead), used where it is the item's log."""
+    card id -> its log replayed already (quiz.study.replay_ahead), used where it is the item's log;
+    `written`: the cards whose reviews are written already (and counted in the report), left out."""
     from quiz.store import reviews as log
     from quiz.store.cards import card_qid
     from quiz.store.items import make_schedule, read_schedules, write_schedules
     from quiz.store.schema import PRACTICE, SUSPENDED
 
-    if not deck.reviews:
+    reviews = [entry for entry in deck.reviews if entry.card_id not in written] if written else deck.reviews
+    if not reviews:
         return
     # The items of the cards reviewed, found by qid alone (it names the deck and the template): its
     # index answers, without reading the items themselves (scattered over the deck's just written).
-    card_ids = list(dict.fromkeys(entry.card_id for entry in deck.reviews))
+    card_ids = list(dict.fromkeys(entry.card_id for entry in reviews))
     items: dict[str, int] = {}
     for start in range(0, len(card_ids), 500):
         qids = {card_qid(deck.id, card_id): card_id for card_id in card_ids[start:start + 500]}
         items.update((qids[qid], key) for key, qid in conn.execute(
             f"SELECT id, qid FROM items WHERE qid IN ({', '.join('?' * len(qids))})", tuple(qids)))
-    lang = deck.languages[0] if deck.languages else "en"
+    lang = _lang(deck)
     taken: dict[int, int] = {}  # at -> item, for rows added by this import
     # Who already holds each review's own time in the log, asked in batches (one query per review
     # was a third of this stage); a time moved by a clash is asked on its own.
-    times = sorted({entry.reviewed_at for entry in deck.reviews})
+    times = sorted({entry.reviewed_at for entry in reviews})
     holders: dict[int, int] = {}
     for start in range(0, len(times), 500):
         batch = times[start:start + 500]
@@ -547,7 +555,7 @@ def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: 
     added: dict[int, list[tuple[int, int, int]]] = defaultdict(list)  # item -> (at, rating, ms)
     answers: dict[int, list[tuple[int, int]]] = defaultdict(list)  # item -> (at, rating), to compare with a replay
     card_of: dict[int, str] = {}  # item -> card id
-    for entry in sorted(deck.reviews, key=lambda r: r.reviewed_at):
+    for entry in sorted(reviews, key=lambda r: r.reviewed_at):
         item = items.get(entry.card_id)
         if item is None or not 1 <= entry.ease <= 4:
             report.reviews_skipped += 1
@@ -562,7 +570,7 @@ def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: 
             report.reviews_known += 1
             continue
         taken[at] = item
-        added[item].append((at, entry.ease, max(0, min(int(entry.duration), MAX_REVIEW_MS))))
+        added[item].append((at, entry.ease, max(0, min(int(entry.duration), log.MAX_MS))))
         answers[item].append((at, entry.ease))
         card_of[item] = entry.card_id
     # Each item's log so far, in one pass (item by item would scan the log once per item).

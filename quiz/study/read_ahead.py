@@ -1,12 +1,13 @@
 """Read a file in a second process while this one stores what it reads.
 
-    rows = read_ahead(lambda progress, emit, announce: read_cards(progress), label="words.tsv",
+    rows = read_ahead(lambda progress, emit, announce, tell: read_cards(progress), label="words.tsv",
                       progress=storing, finish=lambda: warnings)
     if rows is None:                   # forking is not safe or not useful here: read in this process
         ...
     for row in rows: ...               # what the reader made, as plain tuples, in order
     rows.result                        # what finish() returned in the child, once the rows are all read
-    (or: produce passes each row to emit(row), and announce(value) first: rows.announced() is value)
+    (or: produce passes each row to emit(row), and announce(value) first: rows.announced() is value;
+     tell(value) passes a value to rows.told(value), called here once the rows emitted before it are)
 
 A large text import is CPU-bound in two halves of about the same size: parsing the rows into cards
 (Python) and writing them (SQLite). A forked child runs the first while this process runs the
@@ -43,10 +44,11 @@ _ENV = "QUIZ_READ_AHEAD"
 def read_ahead(produce: Callable[..., Iterable | None], *, label: str,
                progress: Callable[[int, int], None] | None = None,
                finish: Callable[[], object] = lambda: None) -> ReadAhead | None:
-    """`produce(progress, emit, announce)` run in a child process: the rows it returns, or passes to
-    `emit(row)` one by one, are yielded here; `announce(value)`, before its first row, gives
-    `ReadAhead.announced()` its value. None when it cannot be run there (then the caller reads
-    itself). `label` names the file in an error."""
+    """`produce(progress, emit, announce, tell)` run in a child process: the rows it returns, or passes
+    to `emit(row)` one by one, are yielded here; `announce(value)`, before its first row, gives
+    `ReadAhead.announced()` its value; `tell(value)` calls `ReadAhead.told(value)` here, after the rows
+    emitted before it are yielded. None when it cannot be run there (then the caller reads itself).
+    `label` names the file in an error."""
     if not _worth_it():
         return None
     try:
@@ -77,6 +79,7 @@ class ReadAhead:
         # Work to do while the child has nothing ready: called while it has not and idle() says there
         # is more to do (a step at a time, each short: rows that come meanwhile wait for its end).
         self.idle: Callable[[], bool] | None = None
+        self.told: Callable[[list], None] = lambda values: None  # what the child tells, a batch at a time
         self._label, self._progress = label, progress
         read, write = os.pipe()
         self._pid: int | None = None
@@ -137,6 +140,8 @@ class ReadAhead:
                 self._progress(*payload)
         elif kind == "announce":
             self.announcement = payload
+        elif kind == "told":
+            self.told(payload)
         elif kind == "end":
             self.result = payload
         elif kind == "problems":
@@ -192,34 +197,39 @@ def _child(read: int, fd: int, produce, finish) -> None:
                 pickle.dump((kind, payload), pipe, protocol=pickle.HIGHEST_PROTOCOL)
 
             batch: list[tuple] = []
+            told: list = []
+
+            def flush() -> None:  # the rows so far, then what was told after them
+                send("rows", batch)
+                batch.clear()
+                if told:
+                    send("told", told)
+                    told.clear()
 
             def progress(done: int, total: int) -> None:
-                send("rows", batch)  # the rows read so far first: the parent reports progress as it stores
-                batch.clear()
+                flush()  # the rows read so far first: the parent reports progress as it stores
                 send("progress", (done, total))
 
             def emit(row) -> None:
                 batch.append(tuple(row))
                 if len(batch) >= BATCH:
-                    send("rows", batch)
-                    batch.clear()
+                    flush()
 
             def announce(value) -> None:
-                send("rows", batch)
-                batch.clear()
+                flush()
                 send("announce", value)
 
             try:
-                rows = produce(progress, emit, announce)
+                rows = produce(progress, emit, announce, told.append)
                 for row in rows if rows is not None else ():
                     emit(row)
-                send("rows", batch)
+                flush()
                 send("end", finish())
             except DeckError as error:
-                send("rows", batch)  # the rows before it, as reading here would have given them
+                flush()  # the rows before it, as reading here would have given them
                 send("problems", error.problems)
             except Exception as error:
-                send("rows", batch)
+                flush()
                 try:
                     send("error", error)
                 except Exception:
