@@ -6,7 +6,8 @@
 
 1. A 20,000-note current-format .apkg (zstd, schema V18; built like the real fixture by
    bench_readers.build_apkg): whole-process `quiz import` into a fresh database against a whole
-   process running Anki's importer (`Collection.import_anki_package`) into a fresh collection; then
+   process running Anki's importer (`Collection.import_anki_package`) into a fresh collection, and
+   `quiz import` reading in one process (as on one CPU), each run timing the three in turn; then
    where quiz's time goes, from the import's own progress stages (in-process).
 2. A TSV of --rows and 4x --rows rows: the streaming readers (iter_text_rows, iter_text_cards) in
    rows per second and peak Python memory (tracemalloc), a whole Deck (read_text_deck) for contrast;
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -83,35 +85,49 @@ def apkg_tables(folder: Path, notes: int, runs: int) -> list[str]:
     path = build_apkg(folder, notes)
     quiz = [sys.executable, "-m", "quiz", "--db", str(folder / "quiz.db"), "import", str(path)]
     rows = []
+    try:
+        import anki  # noqa: F401
 
-    def fresh_quiz() -> float:
+        anki_command = [sys.executable, "-c", ANKI_IMPORT, str(path)]
+    except ImportError:
+        anki_command = None
+
+    def fresh_quiz(**env: str) -> float:
         for old in folder.glob("quiz.db*"):
             old.unlink()
-        seconds, _ = whole(quiz, 1)
-        return seconds
+        start = time.perf_counter()
+        subprocess.run(quiz, check=True, capture_output=True, env={**os.environ, **env})
+        return time.perf_counter() - start
 
-    quiz_times = [fresh_quiz() for _ in range(runs)]
+    # Side by side: each run times quiz, Anki and quiz in one process in turn, so that a slow spell of
+    # the machine falls on all three alike.
+    quiz_times, anki_times, one_times, added = [], [], [], "?"
+    for _ in range(runs):
+        quiz_times.append(fresh_quiz())
+        if anki_command is not None:
+            seconds, added = whole(anki_command, 1)
+            anki_times.append(seconds)
+        one_times.append(fresh_quiz(QUIZ_READ_AHEAD="0"))
     reader = [sys.executable, "-c", "import sys; from quiz.formats.anki_package import read_anki_package; "
                                     f"read_anki_package(sys.argv[1], {str(folder / 'media')!r})", str(path)]
     reader_time, _ = whole(reader, runs)
     start_time, _ = whole([sys.executable, "-c", "import quiz.cli, quiz.study.importing"], runs)
-    try:
-        import anki  # noqa: F401
-
-        anki_time, added = whole([sys.executable, "-c", ANKI_IMPORT, str(path)], runs)
+    anki_time = statistics.median(anki_times) if anki_times else 0.0
+    if anki_times:
         anki_row = f"| Anki's importer (whole process, fresh collection) | {anki_time * 1000:,.0f} ms | 1.00x |"
-    except ImportError:
-        anki_time, added = 0.0, "?"
+    else:
         anki_row = "| Anki's importer | not installed (pip install anki) | |"
-    quiz_time = statistics.median(quiz_times)
+    quiz_time, one_time = statistics.median(quiz_times), statistics.median(one_times)
 
     def ratio(seconds: float) -> str:
         return f"{seconds / anki_time:.2f}x" if anki_time else ""
 
     rows += [f".apkg (current format, zstd, V18): {notes:,} notes ({added} added by Anki), "
-             f"{path.stat().st_size / 1e6:.1f} MB; median of {runs}", "",
+             f"{path.stat().st_size / 1e6:.1f} MB; median of {runs}, taken in turn", "",
              "| whole process | time | x Anki |", "|---|---:|---:|", anki_row,
              f"| `quiz import` (fresh database) | {quiz_time * 1000:,.0f} ms | {ratio(quiz_time)} |",
+             f"| `quiz import`, read in one process (`QUIZ_READ_AHEAD=0`, as with one CPU) "
+             f"| {one_time * 1000:,.0f} ms | {ratio(one_time)} |",
              f"| quiz's reader alone (`python -c read_anki_package(...)`) | {reader_time * 1000:,.0f} ms "
              f"| {ratio(reader_time)} |",
              f"| of which interpreter start and imports | {start_time * 1000:,.0f} ms | |", ""]
@@ -119,8 +135,11 @@ def apkg_tables(folder: Path, notes: int, runs: int) -> list[str]:
     child = subprocess.run([sys.executable, __file__, "--stages-of", str(path), "--folder", str(folder)],
                            check=True, capture_output=True, text=True)
     spent = json.loads(child.stdout)
-    labels = {"read": "read the package (reader)", "store": "register the deck (store: its JSON, "
-              "questions, items)", "reviews": "review log + FSRS replay", "commit": "commit", "done": "media, done"}
+    labels = {"read": "open the package (until its reader announces the deck)",
+              "store": "read the package in a second process, store each card as it comes (and the reviewed "
+                       "ones' replayed log, where it can be written ahead)",
+              "reviews": "the review log left to the end: FSRS replay, log", "commit": "commit",
+              "done": "media, done"}
     rows += ["| `quiz import`, in-process, by stage | time | share |", "|---|---:|---:|"]
     for stage, label in labels.items():
         if stage in spent:

@@ -298,7 +298,8 @@ from quiz.model import Card, LocalText, imported_card, plain_text  # noqa: E402
 FAST = settings(max_examples=300, deadline=None, derandomize=True, database=None)
 _TAGS = ["<b>", "</b>", "<i>", "</I>", "<br>", "<br/>", "<br />", "<div>", "</div>", "<p>", "<h1>", "<span>",
          "<header>", "<img src=x.png>", "<script>", "</script>", "<br x>", "<b >", "<  b>", "<", ">", "<<b>>",
-         "<bx>", "<!-- c -->", "<STRONG>", "</td>", "<a1>", "<sub/>", "[sound:a.mp3]", "[sou", "nd:b.ogg]"]
+         "<bx>", "<!-- c -->", "<STRONG>", "</td>", "<a1>", "<sub/>", "[sound:a.mp3]", "[sou", "nd:b.ogg]",
+         "<u>", "</p>", "<em>", "</sup>", "<br  />", "<div/>", "<p/>", "<span >", "br>", "<"]
 _PIECES = st.lists(st.one_of(st.sampled_from(_TAGS), st.sampled_from(["&amp;", "&lt;", "&gt;", "&quot;", "&nbsp;",
                                                                       "&amp;lt;", "&am", "&#27;", "&ltx;", "&"]),
                              st.text(max_size=6)), max_size=12).map("".join)
