@@ -197,26 +197,35 @@ def test_quiz_import_of_a_text_file_reads_it_in_a_second_process(library, tmp_pa
 ANKI = __import__("pathlib").Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "anki"
 
 
-@pytest.mark.skipif(not ANKI.is_dir(), reason="needs ../shared/fixtures")
-def test_a_package_is_read_ahead_and_imports_as_read_here(library, tmp_path, monkeypatch, forks):
+def dump(lib) -> str:
+    """The whole database, hashed."""
     import hashlib
 
+    return hashlib.sha256("\n".join(lib.db.conn.iterdump()).encode()).hexdigest()
+
+
+def read_here(tmp_path, monkeypatch, steps):
+    """What `steps(library)` returns, and the database it leaves, in a new library whose imports read
+    in one process (as `library` was made)."""
     from quiz.config import StudyConfig
     from quiz.study.engine import Library
+
+    monkeypatch.setenv("QUIZ_READ_AHEAD", "0")
+    with Library.open(tmp_path / "here.db", config=StudyConfig(), clock=lambda: 1_800_000_000_000,
+                      sync_bundled=False) as here:
+        made = steps(here)
+        return made, dump(here)
+
+
+@pytest.mark.skipif(not ANKI.is_dir(), reason="needs ../shared/fixtures")
+def test_a_package_is_read_ahead_and_imports_as_read_here(library, tmp_path, monkeypatch, forks):
     from quiz.study.importing import import_deck
 
     ahead = import_deck(library, ANKI / "chemistry-modern.apkg")
     assert len(forks) == 1 and no_child_left()
-    monkeypatch.setenv("QUIZ_READ_AHEAD", "0")
-    with Library.open(tmp_path / "here.db", config=StudyConfig(), clock=lambda: 1_800_000_000_000,
-                      sync_bundled=False) as here:
-        read_here = import_deck(here, ANKI / "chemistry-modern.apkg")
-        assert len(forks) == 1
-        assert read_here.to_dict() == ahead.to_dict()
-
-        def dump(lib):
-            return hashlib.sha256("\n".join(lib.db.conn.iterdump()).encode()).hexdigest()
-        assert dump(here) == dump(library)
+    here, database = read_here(tmp_path, monkeypatch, lambda lib: import_deck(lib, ANKI / "chemistry-modern.apkg"))
+    assert len(forks) == 1
+    assert here.to_dict() == ahead.to_dict() and database == dump(library)
 
 
 @pytest.mark.skipif(not ANKI.is_dir(), reason="needs ../shared/fixtures")
@@ -273,11 +282,8 @@ def test_a_package_read_ahead_has_its_log_replayed_before_its_cards_are_all_stor
 @pytest.mark.skipif(not ANKI.is_dir(), reason="needs ../shared/fixtures")
 def test_a_review_whose_time_another_deck_holds_is_replayed_at_the_end_as_read_here(library, tmp_path,
                                                                                     monkeypatch, forks):
-    import hashlib
 
-    from quiz.config import StudyConfig
     from quiz.formats.anki_package import read_anki_package
-    from quiz.study.engine import Library
     from quiz.study.importing import import_deck
 
     # (the latest: the fixture's reviews are 1 ms apart, so moving an earlier one moves all after it)
@@ -298,30 +304,21 @@ def test_a_review_whose_time_another_deck_holds_is_replayed_at_the_end_as_read_h
     assert len(forks) == 2  # (the text file, then the package)
     moved = sum(1 for r in read_anki_package(ANKI / "chemistry-modern.apkg").reviews if r.card_id == last.card_id)
     assert calls.count(True) == moved > 0  # that card's log, moved 1 ms, replayed at the end; the others not
-    monkeypatch.setenv("QUIZ_READ_AHEAD", "0")
-    with Library.open(tmp_path / "here.db", config=StudyConfig(), clock=lambda: 1_800_000_000_000,
-                      sync_bundled=False) as here:
-        assert imported(here).to_dict() == ahead.to_dict()
-
-        def dump(lib):
-            return hashlib.sha256("\n".join(lib.db.conn.iterdump()).encode()).hexdigest()
-        assert dump(here) == dump(library)
+    here, database = read_here(tmp_path, monkeypatch, imported)
+    assert here.to_dict() == ahead.to_dict() and database == dump(library)
     assert library.db.conn.execute("SELECT count(*) FROM reviews WHERE at = ?", (last.reviewed_at + 1,)).fetchone()[0]
 
 
 @pytest.mark.skipif(not ANKI.is_dir(), reason="needs ../shared/fixtures")
 def test_reviews_written_while_the_cards_come_are_those_an_import_read_here_writes(library, tmp_path, monkeypatch,
                                                                                  forks):
-    import hashlib
     import time
     import zipfile
 
     from anki_builder import connect, package, unzstd
 
-    from quiz.config import StudyConfig
     from quiz.store import cards as card_store
     from quiz.study import replay_ahead
-    from quiz.study.engine import Library
     from quiz.study.importing import import_deck
 
     # Many cards, a batch of 40 at a time: the cards reviewed (every third note's, some leeches, some
@@ -375,13 +372,68 @@ def test_reviews_written_while_the_cards_come_are_those_an_import_read_here_writ
     ahead = import_deck(library, path)
     assert len(forks) == 1 and ahead.reviews > 800 and ahead.reviews_skipped > 0 and ahead.suspended > 0
     assert writes and min(writes) < ahead.cards / 2  # some written long before the last card
-    monkeypatch.setenv("QUIZ_READ_AHEAD", "0")
-    with Library.open(tmp_path / "here.db", config=StudyConfig(), clock=lambda: 1_800_000_000_000,
-                      sync_bundled=False) as here:
-        assert import_deck(here, path).to_dict() == ahead.to_dict()
-
-        def dump(lib):
-            return hashlib.sha256("\n".join(lib.db.conn.iterdump()).encode()).hexdigest()
-        assert dump(here) == dump(library)
+    here, database = read_here(tmp_path, monkeypatch, lambda lib: import_deck(lib, path))
+    assert here.to_dict() == ahead.to_dict() and database == dump(library)
     leeches = library.db.conn.execute("SELECT count(*) FROM items WHERE leech = 1 AND status = 'suspended'")
     assert leeches.fetchone()[0] > 0
+
+
+def chemistry_changed(tmp_path, change, name: str = "changed.apkg"):
+    """The chemistry package with its collection changed by `change(connection)`."""
+    import zipfile
+
+    from anki_builder import connect, package, unzstd
+
+    with zipfile.ZipFile(ANKI / "chemistry.colpkg") as zf:
+        db = tmp_path / "col.sqlite"
+        db.write_bytes(unzstd(zf.read("collection.anki21b")))
+    conn = connect(db)
+    change(conn)
+    conn.commit()
+    conn.close()
+    return package(tmp_path / name, db, modern=True)
+
+
+@pytest.mark.skipif(not ANKI.is_dir(), reason="needs ../shared/fixtures")
+def test_an_anki_card_id_made_twice_has_its_log_on_the_first_card_read_ahead_or_here(library, tmp_path,
+                                                                                   monkeypatch):
+    from quiz.study.importing import import_deck
+
+    reviewed = []
+
+    def twice(conn):  # a cards table without its key, an unreviewed card given a reviewed card's id
+        conn.execute("CREATE TABLE keyless AS SELECT * FROM cards")
+        conn.execute("DROP TABLE cards")
+        conn.execute("ALTER TABLE keyless RENAME TO cards")
+        cid = conn.execute("SELECT cid FROM revlog ORDER BY id LIMIT 1").fetchone()[0]
+        other = conn.execute("SELECT id FROM cards WHERE id NOT IN (SELECT cid FROM revlog) ORDER BY id DESC "
+                             "LIMIT 1").fetchone()[0]
+        conn.execute("UPDATE cards SET id = ? WHERE id = ?", (cid, other))
+        reviewed.append(cid)
+
+    path = chemistry_changed(tmp_path, twice)
+    ahead = import_deck(library, path)
+    here, database = read_here(tmp_path, monkeypatch, lambda lib: import_deck(lib, path))
+    assert ahead.reviews == 16 and here.to_dict() == ahead.to_dict() and database == dump(library)
+    logged = library.db.conn.execute("SELECT count(DISTINCT item) FROM reviews").fetchone()[0]
+    assert logged == library.db.conn.execute("SELECT count(*) FROM items WHERE answers > 0").fetchone()[0]
+
+
+@pytest.mark.skipif(not ANKI.is_dir(), reason="needs ../shared/fixtures")
+def test_the_title_read_ahead_is_that_of_the_cards_made(library, tmp_path, monkeypatch):
+    from quiz.study.importing import import_deck
+
+    def empty_card_elsewhere(conn):  # a second Anki deck whose one card is empty: announced, then not made
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(decks)")]
+        row = list(conn.execute("SELECT * FROM decks LIMIT 1").fetchone())
+        row[columns.index("id")], row[columns.index("name")] = 42, "Elsewhere"
+        conn.execute(f"INSERT INTO decks VALUES ({', '.join('?' * len(row))})", row)
+        basic = conn.execute("SELECT id FROM notetypes WHERE name = 'Basic'").fetchone()[0]
+        conn.execute("INSERT INTO notes VALUES (77, 'empty', ?, 0, -1, '', '\x1f', '', 0, 0, '')", (basic,))
+        conn.execute("INSERT INTO cards VALUES (770, 77, 42, 0, 0, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '')")
+
+    path = chemistry_changed(tmp_path, empty_card_elsewhere)
+    ahead = import_deck(library, path, deck_name="chem")
+    here, database = read_here(tmp_path, monkeypatch, lambda lib: import_deck(lib, path, deck_name="chem"))
+    assert here.to_dict() == ahead.to_dict() and database == dump(library)
+    assert [(deck.deck, deck.title) for deck in library.decks()] == [("chem", "Chemistry")]

@@ -488,7 +488,7 @@ def _read_collection(conn: sqlite3.Connection, member: str, limits: Limits) -> _
                 raise _Refused(f"{member}: card {row[2]!r}", "not a valid card row")
     if len(rows) > limits.max_cards:
         raise _Refused(member, f"more than {limits.max_cards} cards")
-    rows.sort()  # by note, ord, card id (unique: nothing after it is compared)
+    rows.sort()  # by note, ord and card id (then, for a card id repeated in a table without its key, the rest)
     cards = [(cid, nid, odid or did, ord_, queue) for nid, ord_, cid, did, odid, queue in rows]
     revlog = [row for row in _fetch(conn, member, "SELECT id, cid, ease, time, type FROM revlog ORDER BY id", "revlog")
               if type(row[0]) is int and type(row[1]) is int and type(row[2]) is int and type(row[3]) is int
@@ -866,7 +866,9 @@ def _build_cards(collection: _Collection, media: _MediaIndex, file: str, member:
                           "skipped: the same note and card as another")
             continue
         add_seen(card_id)
-        ids[cid] = card_id
+        first = cid not in ids  # (an Anki card id twice, in a cards table without its key: the first card has its log)
+        if first:
+            ids[cid] = card_id
         if shown:
             card_media = tuple(dict.fromkeys(shown))
             used.update(dict.fromkeys(card_media))
@@ -874,7 +876,7 @@ def _build_cards(collection: _Collection, media: _MediaIndex, file: str, member:
             card_media = ()
         on_card(make(card_id, front, back, explain, note_tags, note_guid, ord_, decks.get(did, ()), type_name,
                      queue == -1, card_media))
-        if cid in reviewed:
+        if first and cid in reviewed:
             on_reviewed(cid, card_id, made.cards)
         made.cards += 1
         add_deck(did)

@@ -244,7 +244,8 @@ def _import_package_ahead(library: Library, path: Path, deck_id: str | None, sta
         read = made[0]
         deck = read.deck
         reviewed = {cid: read.card_ids[cid] for _, cid, *_ in revlog if cid in read.card_ids}
-        return {"id": deck.id, "scheduled": _says_suspensions("anki", deck, read.suspended), "reviewed": reviewed,
+        return {"id": deck.id, "title": deck.title, "scheduled": _says_suspensions("anki", deck, read.suspended),
+                "reviewed": reviewed,
                 "media_files": deck.media_files, "facts": _file_facts(deck, read.notes, read.media)}
 
     storing = _storing(progress)
@@ -263,7 +264,9 @@ def _import_package_ahead(library: Library, path: Path, deck_id: str | None, sta
             done = ahead.result
             if done["id"] != header.id or done["scheduled"] != scheduled:
                 raise _Unforeseen  # (inside the transaction: undone)
-            header.reviews, header.media_files = reviews_of(log, done["reviewed"]), done["media_files"]
+            # (the title too is from the decks of the cards made: the deck row is written after them)
+            header.title, header.reviews = done["title"], reviews_of(log, done["reviewed"])
+            header.media_files = done["media_files"]
             replays.card_ids = done["reviewed"]
             for name, value in done["facts"].items():
                 setattr(report, name, value)

@@ -153,9 +153,11 @@ class ReadAhead:
     def _message(self) -> tuple[str, object]:
         idle = self.idle
         if idle is not None:
-            # (select sees the pipe, not what the reader holds: a message already read in is only
-            # read after the step)
-            while not select.select([self._pipe], [], [], 0)[0] and idle():
+            # (poll sees the pipe, not what the reader holds: a message already read in is only read
+            # after the step)
+            ready = select.poll()
+            ready.register(self._pipe, select.POLLIN)
+            while not ready.poll(0) and idle():
                 pass
         try:
             return pickle.load(self._pipe)
