@@ -248,6 +248,18 @@ def test_cards_come_in_note_order_whatever_the_order_of_their_ids(tmp_path):
                                                                ("second", 1)]
 
 
+def test_a_card_row_repeated_in_a_table_without_its_key_is_read_as_its_first_row(tmp_path):
+    db = colpkg_collection(tmp_path)
+    execute(db, "CREATE TABLE keyless AS SELECT * FROM cards", "DROP TABLE cards",
+            "ALTER TABLE keyless RENAME TO cards")
+    add_note(db, 42, "twice", BASIC, ["Front", "Back"], [0])
+    execute(db, "INSERT INTO cards SELECT * FROM cards WHERE id = 420", "UPDATE cards SET queue = -1 WHERE rowid = "
+            "(SELECT max(rowid) FROM cards WHERE id = 420)")  # the same card again, suspended, after it
+    deck = read_anki_package(package(tmp_path / "twice.apkg", db, modern=True))
+    (card,) = [card for card in deck.cards if card.guid == "twice"]
+    assert not card.suspended
+
+
 @pytest.mark.parametrize("name, expected", [
     ("red-square.png", "red-square.png"),
     ("../../etc/passwd", "passwd"),
@@ -299,7 +311,7 @@ FAST = settings(max_examples=300, deadline=None, derandomize=True, database=None
 _TAGS = ["<b>", "</b>", "<i>", "</I>", "<br>", "<br/>", "<br />", "<div>", "</div>", "<p>", "<h1>", "<span>",
          "<header>", "<img src=x.png>", "<script>", "</script>", "<br x>", "<b >", "<  b>", "<", ">", "<<b>>",
          "<bx>", "<!-- c -->", "<STRONG>", "</td>", "<a1>", "<sub/>", "[sound:a.mp3]", "[sou", "nd:b.ogg]",
-         "<u>", "</p>", "<em>", "</sup>", "<br  />", "<div/>", "<p/>", "<span >", "br>", "<"]
+         "<u>", "</p>", "<em>", "</sup>", "<br  />", "<br >", "<div/>", "<p/>", "<span >", "br>", "<"]
 _PIECES = st.lists(st.one_of(st.sampled_from(_TAGS), st.sampled_from(["&amp;", "&lt;", "&gt;", "&quot;", "&nbsp;",
                                                                       "&amp;lt;", "&am", "&#27;", "&ltx;", "&"]),
                              st.text(max_size=6)), max_size=12).map("".join)

@@ -130,7 +130,8 @@ def _plain_tag(match: re.Match) -> str:
 
 
 # The commonest plain tags, written just so: when they are all a field has, two substitutions without a
-# call per tag do what _PLAIN_TAG does (a break cannot join what is around it into a tag: it is "\n").
+# call per tag do what the tag stages do (a break cannot join what is around it into a tag: it is "\n";
+# `<br >`, which _PLAIN_TAG leaves to the general stage, is a new line there too).
 _COMMON_BREAK = re.compile(r"<(?:br ?/?|/?div|/?p)>")
 _COMMON_INLINE = re.compile(r"</?(?:b|i|u|em|strong|span|sub|sup)>")
 
