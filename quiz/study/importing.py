@@ -245,8 +245,8 @@ def _import_package_ahead(library: Library, path: Path, deck_id: str | None, sta
         deck = read.deck
         reviewed = {cid: read.card_ids[cid] for _, cid, *_ in revlog if cid in read.card_ids}
         return {"id": deck.id, "title": deck.title, "scheduled": _says_suspensions("anki", deck, read.suspended),
-                "reviewed": reviewed,
-                "media_files": deck.media_files, "facts": _file_facts(deck, read.notes, read.media)}
+                "reviewed": reviewed, "media_files": deck.media_files,
+                "facts": _file_facts(deck, read.notes, read.media)}
 
     storing = _storing(progress)
     ahead = read_ahead(produce, label=str(path), progress=storing, finish=finish)
@@ -521,8 +521,9 @@ def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: 
     `written`: the cards whose reviews are written already (and counted in the report), left out."""
     from quiz.store import reviews as log
     from quiz.store.cards import card_qid
-    from quiz.store.items import make_schedule, read_schedules, write_schedules
-    from quiz.store.schema import PRACTICE, SUSPENDED
+    from quiz.store.items import read_schedules, write_schedules
+    from quiz.store.schema import PRACTICE
+    from quiz.study.replay_ahead import as_imported, log_row
 
     reviews = [entry for entry in deck.reviews if entry.card_id not in written] if written else deck.reviews
     if not reviews:
@@ -588,11 +589,8 @@ def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: 
         replayed = ahead.get(card_of[item]) if ahead else None
         if replayed is not None and item not in logged and replayed.answers == tuple(answers[item]):
             # Replayed ahead, as this very log: only the due's fuzz, which depends on the item, is left.
-            rows += [(at, item, deck_key, "flashcard", lang, state, rating, int(rating > 1), None, ms)
-                     for (at, rating, ms), state in zip(new, replayed.states, strict=True)]
-            state, step, stability, difficulty, due, last_review, count, lapses = replayed.schedule.card_fields()
-            due = scheduling.fuzzed_due(item, count - 1, new[-1][0], due, state)
-            leech = replayed.schedule.leech
+            rows += replayed.log_rows(item, deck_key, lang, new)
+            schedule = replayed.schedule_of(item, scheduling)
         else:
             # (at, type or None for a new entry, rating, ms): a new entry's type is the state it is answered in.
             merged = sorted([(r.at, r.type, r.rating, r.ms) for r in logged.get(item, ())] +
@@ -601,18 +599,12 @@ def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: 
             # Scheduling.replay, step by step, so each added row records the state it was answered in.
             for at, kind, rating, ms in merged:
                 if kind is None:
-                    rows.append((at, item, deck_key, "flashcard", lang, schedule.state, rating, int(rating > 1),
-                                 None, ms))
+                    rows.append(log_row(at, item, deck_key, lang, schedule.state, rating, ms))
                 if kind == PRACTICE:
                     schedule = scheduling.practice(schedule)
                 else:
                     schedule = scheduling.review(item, schedule, rating, at)
-            state, step, stability, difficulty, due, last_review, count, lapses = schedule.card_fields()
-            leech = schedule.leech
-        # A leech now is suspended, as the engine does.
-        schedules.append((item, make_schedule(state, step, stability, difficulty, due, last_review, count, lapses,
-                                              SUSPENDED if leech and not before.leech else before.status,
-                                              leech or before.leech)))
+        schedules.append((item, as_imported(schedule, before.status, before.leech)))
     # In key order: the items' pages, and the log's (keyed by time), are then written in turn.
     schedules.sort(key=lambda pair: pair[0])
     rows.sort(key=lambda row: row[0])

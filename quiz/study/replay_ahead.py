@@ -45,6 +45,37 @@ class Replayed:
     states: tuple[int, ...]
     schedule: Schedule
 
+    def log_rows(self, item: int, deck_key: int, lang: str, answers: list[tuple[int, int, int]]) -> list[tuple]:
+        """The log's rows of `answers` ((at, rating, ms), these answers) on `item`."""
+        return [log_row(at, item, deck_key, lang, state, rating, ms)
+                for (at, rating, ms), state in zip(answers, self.states, strict=True)]
+
+    def schedule_of(self, item: int, scheduling: Scheduling) -> Schedule:
+        """The schedule after the last answer, on `item`: its due fuzzed as the item's."""
+        from quiz.store.items import make_schedule
+
+        state, step, stability, difficulty, due, last_review, count, lapses = self.schedule.card_fields()
+        due = scheduling.fuzzed_due(item, count - 1, self.answers[-1][0], due, state)
+        return make_schedule(state, step, stability, difficulty, due, last_review, count, lapses,
+                             self.schedule.status, self.schedule.leech)
+
+
+def log_row(at: int, item: int, deck_key: int, lang: str, state: int, rating: int, ms: int) -> tuple:
+    """An imported flashcard answer as the review log stores it (reviews.append_many): `state` is the
+    item's state when it was given."""
+    return (at, item, deck_key, "flashcard", lang, state, rating, int(rating > 1), None, ms)
+
+
+def as_imported(schedule: Schedule, status: str, leech: bool) -> Schedule:
+    """What an import writes for an item whose log replays to `schedule`, the item's status and leech
+    mark being `status` and `leech` before: the status kept, but a leech now is suspended, as the engine
+    does."""
+    from quiz.store.items import make_schedule
+    from quiz.store.schema import SUSPENDED
+
+    return make_schedule(*schedule.card_fields(), SUSPENDED if schedule.leech and not leech else status,
+                         schedule.leech or leech)
+
 
 @dataclass(slots=True)
 class Writing:
@@ -59,7 +90,7 @@ class Writing:
 
 class ReplayAhead:
     """Each card's reviews, replayed a step at a time once `start` gives the deck's scheduling, and
-    written ahead when `start` is given where (see the module doc)."""
+    written ahead when `start` says where and that is safe (see the module doc)."""
 
     def __init__(self, revlog: list[Revlog]):
         """`revlog`: the package's review log, as the reader announced it."""
@@ -143,8 +174,7 @@ class ReplayAhead:
         """Write the reviews of a few cards told, replayed and stored; whether one was written."""
         from quiz.store import reviews as log
         from quiz.store.cards import card_qid
-        from quiz.store.items import make_schedule, write_schedules
-        from quiz.store.schema import SUSPENDED
+        from quiz.store.items import write_schedules
 
         writing, replayed, told = self._writing, self.replayed, self._told
         stored = writing.stored()
@@ -160,15 +190,8 @@ class ReplayAhead:
         for item, qid, status, was_leech in items:  # (a card not found, renumbered as a repeat, is left to the import)
             cid, card_id = qids[qid]
             done = replayed.get(cid) or self._replay_one(cid)
-            rows += [(at, item, writing.deck_key, "flashcard", writing.lang, state, rating, int(rating > 1), None, ms)
-                     for (at, rating, ms), state in zip(self._logs[cid], done.states, strict=True)]
-            state, step, stability, difficulty, due, last_review, count, lapses = done.schedule.card_fields()
-            due = self.scheduling.fuzzed_due(item, count - 1, done.answers[-1][0], due, state)
-            leech = done.schedule.leech
-            # As the import writes it: a leech now is suspended, as the engine does.
-            schedules.append((item, make_schedule(state, step, stability, difficulty, due, last_review, count, lapses,
-                                                  SUSPENDED if leech and not was_leech else status,
-                                                  leech or bool(was_leech))))
+            rows += done.log_rows(item, writing.deck_key, writing.lang, self._logs[cid])
+            schedules.append((item, as_imported(done.schedule_of(item, self.scheduling), status, bool(was_leech))))
             self.written.add(card_id)
             self.skipped += self._unrated.get(cid, 0)
         write_schedules(writing.conn, schedules)
