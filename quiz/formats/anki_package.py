@@ -460,6 +460,9 @@ def _authorize(action: int, arg1: str | None, arg2: str | None, database: str | 
     return sqlite3.SQLITE_DENY
 
 
+_CARD_ORDER = operator.itemgetter(0, 1, 2)  # a cards row's note, ord and card id
+
+
 def _read_collection(conn: sqlite3.Connection, member: str, limits: Limits) -> _Collection:
     # Schema V18 keeps note types in their own tables; V11 keeps them as JSON in col.
     try:
@@ -489,15 +492,12 @@ def _read_collection(conn: sqlite3.Connection, member: str, limits: Limits) -> _
                 raise _Refused(f"{member}: card {row[2]!r}", "not a valid card row")
     if len(rows) > limits.max_cards:
         raise _Refused(member, f"more than {limits.max_cards} cards")
-    rows.sort(key=_BY_NOTE)  # (stable: rows alike there, in a table without its key, stay in the table's order)
+    rows.sort(key=_CARD_ORDER)  # (stable: rows alike there, in a table without its key, stay in the table's order)
     cards = [(cid, nid, odid or did, ord_, queue) for nid, ord_, cid, did, odid, queue in rows]
     revlog = [row for row in _fetch(conn, member, "SELECT id, cid, ease, time, type FROM revlog ORDER BY id", "revlog")
               if type(row[0]) is int and type(row[1]) is int and type(row[2]) is int and type(row[3]) is int
               and type(row[4]) is int]
     return _Collection(decks, notetypes, skipped, notes, cards, revlog)
-
-
-_BY_NOTE = operator.itemgetter(0, 1, 2)  # a cards row's note, ord and card id
 
 
 def _all_type(values: tuple, kind: type) -> bool:

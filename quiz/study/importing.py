@@ -590,7 +590,7 @@ def _import_reviews(conn: sqlite3.Connection, scheduling: Scheduling, deck_key: 
         if replayed is not None and item not in logged and replayed.answers == tuple(answers[item]):
             # Replayed ahead, as this very log: only the due's fuzz, which depends on the item, is left.
             rows += replayed.log_rows(item, deck_key, lang, new)
-            schedule = replayed.schedule_of(item, scheduling)
+            schedule = replayed.schedule_on(item, scheduling)
         else:
             # (at, type or None for a new entry, rating, ms): a new entry's type is the state it is answered in.
             merged = sorted([(r.at, r.type, r.rating, r.ms) for r in logged.get(item, ())] +

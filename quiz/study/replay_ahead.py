@@ -17,6 +17,9 @@ log whose times are all its own (none repeated in the file, none already in the 
 Then every review keeps its time, and a card's log and schedule are exactly its replay: written
 once the reader has told which card an Anki card became (`told`) and that card is stored. Otherwise
 the replays wait for the import, which uses one only where the item's log is exactly it.
+
+How an imported answer is logged (log_row) and what an import writes for a replayed item
+(as_imported) are the import's own rules, kept here for both: importing._import_reviews uses them too.
 """
 
 from __future__ import annotations
@@ -45,13 +48,14 @@ class Replayed:
     states: tuple[int, ...]
     schedule: Schedule
 
-    def log_rows(self, item: int, deck_key: int, lang: str, answers: list[tuple[int, int, int]]) -> list[tuple]:
-        """The log's rows of `answers` ((at, rating, ms), these answers) on `item`."""
+    def log_rows(self, item: int, deck_key: int, lang: str, entries: list[tuple[int, int, int]]) -> list[tuple]:
+        """The log's rows of these answers on `item`, `entries` being them as (at, rating, ms)."""
         return [log_row(at, item, deck_key, lang, state, rating, ms)
-                for (at, rating, ms), state in zip(answers, self.states, strict=True)]
+                for (at, rating, ms), state in zip(entries, self.states, strict=True)]
 
-    def schedule_of(self, item: int, scheduling: Scheduling) -> Schedule:
-        """The schedule after the last answer, on `item`: its due fuzzed as the item's."""
+    def schedule_on(self, item: int, scheduling: Scheduling) -> Schedule:
+        """The schedule after the last answer, on `item`: its due fuzzed as the item's (its status and
+        leech mark as replayed, which as_imported settles)."""
         from quiz.store.items import make_schedule
 
         state, step, stability, difficulty, due, last_review, count, lapses = self.schedule.card_fields()
@@ -66,15 +70,14 @@ def log_row(at: int, item: int, deck_key: int, lang: str, state: int, rating: in
     return (at, item, deck_key, "flashcard", lang, state, rating, int(rating > 1), None, ms)
 
 
-def as_imported(schedule: Schedule, status: str, leech: bool) -> Schedule:
-    """What an import writes for an item whose log replays to `schedule`, the item's status and leech
-    mark being `status` and `leech` before: the status kept, but a leech now is suspended, as the engine
-    does."""
+def as_imported(schedule: Schedule, status_before: str, was_leech: bool) -> Schedule:
+    """What an import writes for an item whose log replays to `schedule`: its status kept, but suspended
+    if it is a leech now and was not before."""
     from quiz.store.items import make_schedule
     from quiz.store.schema import SUSPENDED
 
-    return make_schedule(*schedule.card_fields(), SUSPENDED if schedule.leech and not leech else status,
-                         schedule.leech or leech)
+    return make_schedule(*schedule.card_fields(), SUSPENDED if schedule.leech and not was_leech else status_before,
+                         schedule.leech or was_leech)
 
 
 @dataclass(slots=True)
@@ -191,7 +194,7 @@ class ReplayAhead:
             cid, card_id = qids[qid]
             done = replayed.get(cid) or self._replay_one(cid)
             rows += done.log_rows(item, writing.deck_key, writing.lang, self._logs[cid])
-            schedules.append((item, as_imported(done.schedule_of(item, self.scheduling), status, bool(was_leech))))
+            schedules.append((item, as_imported(done.schedule_on(item, self.scheduling), status, bool(was_leech))))
             self.written.add(card_id)
             self.skipped += self._unrated.get(cid, 0)
         write_schedules(writing.conn, schedules)
