@@ -437,3 +437,42 @@ def test_the_title_read_ahead_is_that_of_the_cards_made(library, tmp_path, monke
     here, database = read_here(tmp_path, monkeypatch, lambda lib: import_deck(lib, path, deck_name="chem"))
     assert here.to_dict() == ahead.to_dict() and database == dump(library)
     assert [(deck.deck, deck.title) for deck in library.decks()] == [("chem", "Chemistry")]
+
+
+@pytest.mark.skipif(not ANKI.is_dir(), reason="needs ../shared/fixtures")
+def test_a_package_reader_stopped_mid_read_leaves_no_copy_of_the_collection(library, tmp_path, monkeypatch):
+    import signal
+    import tempfile
+    import time
+
+    from quiz.formats import anki_package
+    from quiz.study.importing import import_deck
+
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    read_collection = anki_package._read_collection
+
+    def slowly(*args):  # (in the reader: its copy of the collection made, and in use)
+        time.sleep(2)
+        return read_collection(*args)
+
+    monkeypatch.setattr(anki_package, "_read_collection", slowly)
+
+    class Stopped(BaseException):  # (as Ctrl+C's KeyboardInterrupt)
+        pass
+
+    def stop(*_):
+        raise Stopped
+
+    before = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, 0.5)  # the learner gives up while the reader reads the collection
+    try:
+        with pytest.raises(Stopped):
+            import_deck(library, ANKI / "chemistry-modern.apkg")
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+    assert no_child_left()
+    assert list(temp.rglob("*")) == []  # (the import's own scratch, and the reader's copy in it, removed)
+    assert library.decks() == []

@@ -978,7 +978,8 @@ def stream_anki_package(path: str | Path, media_dir: str | Path | None = None, *
                         limits: Limits = DEFAULT_LIMITS, progress: Callable[[int, int], None] | None = None,
                         on_start: Callable[[Deck, bool, list[Revlog]], None] | None = None,
                         on_card: Callable[[object], None], make: Callable[..., object] = imported_card,
-                        on_reviewed: Callable[[int, str, int], None] | None = None) -> PackageRead:
+                        on_reviewed: Callable[[int, str, int], None] | None = None,
+                        scratch: str | Path | None = None) -> PackageRead:
     """read_anki_package for a caller storing the cards as they are made: `on_card(make(...))` with each,
     `make` taking imported_card's arguments (a store writing rows makes its row: imported_card_row).
 
@@ -988,7 +989,8 @@ def stream_anki_package(path: str | Path, media_dir: str | Path | None = None, *
     may differ on both if some cards make none: the caller compares) and the collection's review log,
     whose rows of the cards made are the deck's reviews (`reviews_of(revlog, read.card_ids)`).
     `on_reviewed(anki_card_id, card_id, place)` is called after `on_card` for each card the log has rows of,
-    `place` its place among the cards made (0 for the first).
+    `place` its place among the cards made (0 for the first). `scratch`: the folder the collection's
+    temporary copy is made in (default: the system's; a caller that may kill this process removes it).
     """
     file = str(path)
     path = Path(path)
@@ -1002,7 +1004,8 @@ def stream_anki_package(path: str | Path, media_dir: str | Path | None = None, *
         raise DeckError([Problem(file, 0, "", one_line(f"cannot read: {getattr(error, 'strerror', None) or error}"))]) \
             from None
     try:
-        return _read(package, path, file, media_dir, deck_id, limits, progress, on_start, on_card, make, on_reviewed)
+        return _read(package, path, file, media_dir, deck_id, limits, progress, on_start, on_card, make, on_reviewed,
+                     scratch)
     except _Refused as refused:
         raise DeckError([Problem(file, 0, refused.where, refused.message)]) from None
     except (sqlite3.Error, OSError) as error:
@@ -1017,12 +1020,12 @@ def stream_anki_package(path: str | Path, media_dir: str | Path | None = None, *
 
 
 def _read(package: Package, path: Path, file: str, media_dir, deck_id, limits: Limits, progress, on_start, on_card,
-          make, on_reviewed) -> PackageRead:
+          make, on_reviewed, scratch_dir) -> PackageRead:
     version = package.version()
     member = _COLLECTIONS[version]
     if member not in package.members:
         raise _Refused(f"member {member!r}", "missing (the package's collection)")
-    with tempfile.TemporaryDirectory(prefix="quiz-anki-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="quiz-anki-", dir=scratch_dir) as scratch:
         db_path = Path(scratch) / "collection.sqlite"
         with open(db_path, "xb") as out:
             package.stream(member, out, limits.max_collection_bytes, zstd=version == 3)

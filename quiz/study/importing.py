@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from quiz.store.decks import StoredDeck
     from quiz.store.items import Schedule
     from quiz.study.engine import Library
+    from quiz.study.read_ahead import ReadAhead
     from quiz.study.replay_ahead import ReplayAhead, Replayed
     from quiz.study.scheduler import Scheduling
 
@@ -224,13 +225,15 @@ def _import_package_ahead(library: Library, path: Path, deck_id: str | None, sta
     whether the file says what is suspended, are announced before its first card, from all the
     collection's decks and cards; in the rare file whose cards made say otherwise (some make none),
     the import is undone here and the caller reads it again itself."""
-    from quiz.formats.anki_package import reviews_of, stream_anki_package
+    from quiz.formats.anki_package import stream_anki_package
     from quiz.store.cards import imported_card_row
     from quiz.study.read_ahead import read_ahead
-    from quiz.study.replay_ahead import ReplayAhead
 
     made: list[PackageRead] = []
     revlog: list = []
+    # The reader's temporary copy of the collection goes in a folder of this process's, removed here
+    # however the reader ends (killed, it could not remove it itself).
+    scratch = tempfile.mkdtemp(prefix="quiz-read-")
 
     def produce(reading, emit, announce, tell) -> None:  # (in the reading process)
         def start(deck: Deck, scheduled: bool, log: list) -> None:
@@ -238,7 +241,7 @@ def _import_package_ahead(library: Library, path: Path, deck_id: str | None, sta
             announce((deck, scheduled, log))
         made.append(stream_anki_package(path, staging, deck_id=deck_id, progress=reading, on_start=start,
                                         on_card=emit, make=imported_card_row, on_reviewed=lambda *told: tell(told),
-                                        **options))
+                                        scratch=scratch, **options))
 
     def finish() -> dict:  # (in the reading process, once it is done)
         read = made[0]
@@ -249,9 +252,21 @@ def _import_package_ahead(library: Library, path: Path, deck_id: str | None, sta
                 "facts": _file_facts(deck, read.notes, read.media)}
 
     storing = _storing(progress)
-    ahead = read_ahead(produce, label=str(path), progress=storing, finish=finish)
-    if ahead is None:
-        return False
+    try:
+        ahead = read_ahead(produce, label=str(path), progress=storing, finish=finish)
+        if ahead is None:
+            return False
+        return _import_read_ahead(library, path, ahead, staging, report, dry_run, tick)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _import_read_ahead(library: Library, path: Path, ahead: ReadAhead, staging: Path | None, report: ImportReport,
+                       dry_run: bool, tick: Callable[[str, int, int], None]) -> bool:
+    """_import_package_ahead once the package's reader is started: whether it was imported."""
+    from quiz.formats.anki_package import reviews_of
+    from quiz.study.replay_ahead import ReplayAhead
+
     with ahead:
         header, scheduled, log = ahead.announced()
         report.deck = header.id
