@@ -476,3 +476,17 @@ def test_a_package_reader_stopped_mid_read_leaves_no_copy_of_the_collection(libr
     assert no_child_left()
     assert list(temp.rglob("*")) == []  # (the import's own scratch, and the reader's copy in it, removed)
     assert library.decks() == []
+
+
+@pytest.mark.skipif(not ANKI.is_dir(), reason="needs ../shared/fixtures")
+def test_a_review_logged_past_the_year_3000_is_not_imported_read_ahead_or_here(library, tmp_path, monkeypatch):
+    from quiz.study.importing import import_deck
+
+    def far_future(conn):  # (a date can hold no such time: FSRS's replay of it failed with a traceback)
+        last = conn.execute("SELECT id FROM revlog ORDER BY id DESC LIMIT 1").fetchone()[0]
+        conn.execute("UPDATE revlog SET id = 9000000000000000 WHERE id = ?", (last,))
+
+    path = chemistry_changed(tmp_path, far_future)
+    ahead = import_deck(library, path)
+    here, database = read_here(tmp_path, monkeypatch, lambda lib: import_deck(lib, path))
+    assert ahead.reviews == 15 and here.to_dict() == ahead.to_dict() and database == dump(library)

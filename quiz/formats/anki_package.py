@@ -898,14 +898,27 @@ def _build_cards(collection: _Collection, media: _MediaIndex, file: str, member:
     return made, ids
 
 
+# A review logged after this (the year 3000) is not one Anki logged: it, and the due dates FSRS would
+# give it, are past what a date can hold.
+LATEST_REVIEW_MS = 32_503_680_000_000
+
+
+def is_review(row: Revlog) -> bool:
+    """Whether a review log row is a review Anki could have logged: a time from 1970 to the year 3000,
+    an ease of 0 (none) to 4, a kind of 0 to 5."""
+    rid, _, ease, _, kind = row
+    return 0 < rid <= LATEST_REVIEW_MS and 0 <= ease <= 4 and 0 <= kind <= 5
+
+
 def reviews_of(revlog: list[Revlog], ids: dict[int, str]) -> list[ImportedReview]:
     """The deck's reviews: the review log's rows of the cards made (`ids`: Anki card id -> card id) that
-    are reviews Anki could have logged."""
+    are reviews (is_review)."""
     reviews = []
-    for rid, cid, ease, taken, kind in revlog:
-        card_id = ids.get(cid)
-        if card_id is None or rid <= 0 or not 0 <= ease <= 4 or not 0 <= kind <= 5:
+    for row in revlog:
+        card_id = ids.get(row[1])
+        if card_id is None or not is_review(row):
             continue
+        rid, _, ease, taken, kind = row
         reviews.append(ImportedReview(card_id=card_id, reviewed_at=rid, ease=ease, duration=max(0, taken),
                                       kind=kind))
     return reviews

@@ -99,14 +99,16 @@ class ReplayAhead:
         """`revlog`: the package's review log, as the reader announced it."""
         # The rows that become the deck's reviews (anki_package.reviews_of) for the cards made: those
         # rated 1-4 are replayed and logged, the others (ease 0) counted as skipped.
+        from quiz.formats.anki_package import is_review
         from quiz.store.reviews import MAX_MS
 
         self._logs: dict[int, list[tuple[int, int, int]]] = {}  # Anki card id -> (at, rating, ms)
         self._unrated: dict[int, int] = {}  # Anki card id -> its reviews without a rating
         self._times: list[int] = []
-        for rid, cid, ease, taken, kind in revlog:
-            if rid <= 0 or not 0 <= ease <= 4 or not 0 <= kind <= 5:
+        for row in revlog:
+            if not is_review(row):
                 continue
+            rid, cid, ease, taken, _ = row
             self._times.append(rid)
             if ease:
                 self._logs.setdefault(cid, []).append((rid, ease, max(0, min(taken, MAX_MS))))
